@@ -1,0 +1,130 @@
+#include "crypto/bytes.h"
+
+namespace mcx {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+constexpr char kBase64Alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+int Base64Value(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+}  // namespace
+
+std::string ToHex(ByteSpan bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (uint8_t b : bytes) {
+    out.push_back(kDigits[b >> 4]);
+    out.push_back(kDigits[b & 0x0f]);
+  }
+  return out;
+}
+
+Result<Bytes> FromHex(std::string_view hex) {
+  if (hex.size() % 2 != 0) {
+    return InvalidArgument("hex string has odd length " + std::to_string(hex.size()));
+  }
+  Bytes out(hex.size() / 2);
+  for (size_t i = 0; i < out.size(); ++i) {
+    int hi = HexValue(hex[2 * i]);
+    int lo = HexValue(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) {
+      size_t bad = hi < 0 ? 2 * i : 2 * i + 1;
+      return Error(ErrorCode::kInvalidArgument,
+                   std::string("non-hex character '") + hex[bad] + "'", bad);
+    }
+    out[i] = static_cast<uint8_t>(hi << 4 | lo);
+  }
+  return out;
+}
+
+Bytes MinimalBigEndian(uint64_t value) {
+  Bytes out;
+  do {
+    out.insert(out.begin(), static_cast<uint8_t>(value & 0xff));
+    value >>= 8;
+  } while (value != 0);
+  return out;
+}
+
+Bytes FixedBigEndian(uint64_t value, size_t width) {
+  Bytes out(width);
+  for (size_t i = 0; i < width; ++i) {
+    out[width - 1 - i] = static_cast<uint8_t>(value & 0xff);
+    value >>= 8;
+  }
+  return out;
+}
+
+std::string ToBase64(ByteSpan bytes) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    uint32_t v = bytes[i] << 16 | bytes[i + 1] << 8 | bytes[i + 2];
+    out.push_back(kBase64Alphabet[v >> 18]);
+    out.push_back(kBase64Alphabet[(v >> 12) & 63]);
+    out.push_back(kBase64Alphabet[(v >> 6) & 63]);
+    out.push_back(kBase64Alphabet[v & 63]);
+  }
+  size_t rest = bytes.size() - i;
+  if (rest > 0) {
+    uint32_t v = bytes[i] << 16 | (rest == 2 ? bytes[i + 1] << 8 : 0);
+    out.push_back(kBase64Alphabet[v >> 18]);
+    out.push_back(kBase64Alphabet[(v >> 12) & 63]);
+    out.push_back(rest == 2 ? kBase64Alphabet[(v >> 6) & 63] : '=');
+    out.push_back('=');
+  }
+  return out;
+}
+
+Result<Bytes> FromBase64(std::string_view b64) {
+  // Whitespace is allowed (base64 in XML and SDP bodies is often wrapped).
+  Bytes out;
+  uint32_t acc = 0;
+  int bits = 0;
+  size_t padding = 0;
+  size_t symbols = 0;
+  for (size_t i = 0; i < b64.size(); ++i) {
+    char c = b64[i];
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+    if (c == '=') {
+      ++padding;
+      ++symbols;
+      continue;
+    }
+    if (padding > 0) return Error(ErrorCode::kInvalidArgument, "base64 data after padding", i);
+    int v = Base64Value(c);
+    if (v < 0) {
+      return Error(ErrorCode::kInvalidArgument, std::string("invalid base64 character '") + c + "'", i);
+    }
+    ++symbols;
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<uint8_t>((acc >> bits) & 0xff));
+    }
+  }
+  if (padding > 2 || symbols % 4 != 0) {
+    return InvalidArgument("base64 length is not a multiple of 4");
+  }
+  return out;
+}
+
+}  // namespace mcx
