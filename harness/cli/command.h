@@ -40,6 +40,8 @@ int Reject(CommandContext& ctx, const std::string& reason);
 int UsageError(CommandContext& ctx, const std::string& message);
 
 void AddCryptoCommands(CLI::App& app, CommandContext& ctx);
+// SAKKE subcommands live beside the rest of `crypto` but in their own file.
+void AddSakkeCryptoCommands(CLI::App& crypto_group, CommandContext& ctx);
 void AddGktpCommands(CLI::App& app, CommandContext& ctx);
 void AddKmsCommands(CLI::App& app, CommandContext& ctx);
 void AddRunCommands(CLI::App& app, CommandContext& ctx);

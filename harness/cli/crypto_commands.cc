@@ -5,7 +5,7 @@ namespace mcx::cli {
 
 void AddCryptoCommands(CLI::App& app, CommandContext& ctx) {
   CLI::App* crypto = AddGroup(app, ctx, "crypto", "Reference crypto core: KDF, UID, GUK-ID, ECCSI, SAKKE");
-  (void)crypto;
+  AddSakkeCryptoCommands(*crypto, ctx);
 }
 
 }  // namespace mcx::cli
