@@ -1,0 +1,262 @@
+#include "harness/sut/process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <thread>
+
+namespace mcx::sut {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int RemainingMs(Clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  return left < 0 ? 0 : static_cast<int>(left);
+}
+
+void SetNonBlocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
+
+void CloseFd(int& fd) {
+  if (fd >= 0) close(fd);
+  fd = -1;
+}
+
+ExitInfo FromWaitStatus(int status) {
+  ExitInfo info;
+  if (WIFEXITED(status)) {
+    info.exited = true;
+    info.exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    info.signaled = true;
+    info.signal = WTERMSIG(status);
+  }
+  return info;
+}
+
+}  // namespace
+
+std::string ExitInfo::ToString() const {
+  if (exited) return "exited with code " + std::to_string(exit_code);
+  if (signaled) return "killed by signal " + std::to_string(signal) + " (" + strsignal(signal) + ")";
+  return "still running";
+}
+
+Result<std::unique_ptr<SutProcess>> SutProcess::Start(const ProcessOptions& options) {
+  if (options.command.empty()) return InvalidArgument("empty SUT command");
+  // A SUT that closes its stdin must not kill the harness with SIGPIPE.
+  signal(SIGPIPE, SIG_IGN);
+
+  int in_pipe[2], out_pipe[2], err_pipe[2];
+  if (pipe2(in_pipe, O_CLOEXEC) != 0) return Error(ErrorCode::kIo, std::string("pipe: ") + strerror(errno));
+  if (pipe2(out_pipe, O_CLOEXEC) != 0) {
+    close(in_pipe[0]);
+    close(in_pipe[1]);
+    return Error(ErrorCode::kIo, std::string("pipe: ") + strerror(errno));
+  }
+  if (pipe2(err_pipe, O_CLOEXEC) != 0) {
+    for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1]}) close(fd);
+    return Error(ErrorCode::kIo, std::string("pipe: ") + strerror(errno));
+  }
+
+  pid_t pid = fork();
+  if (pid < 0) {
+    for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) close(fd);
+    return Error(ErrorCode::kIo, std::string("fork: ") + strerror(errno));
+  }
+  if (pid == 0) {
+    // Child: own process group so a timeout can kill everything it spawned.
+    setpgid(0, 0);
+    signal(SIGPIPE, SIG_DFL);
+    dup2(in_pipe[0], STDIN_FILENO);
+    dup2(out_pipe[1], STDOUT_FILENO);
+    dup2(err_pipe[1], STDERR_FILENO);
+    if (!options.working_dir.empty() && chdir(options.working_dir.c_str()) != 0) _exit(127);
+    execl("/bin/sh", "sh", "-c", options.command.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  setpgid(pid, pid);  // also from the parent: no race with an early kill
+  close(in_pipe[0]);
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+
+  std::unique_ptr<SutProcess> p(new SutProcess());
+  p->options_ = options;
+  p->pid_ = pid;
+  p->stdin_fd_ = in_pipe[1];
+  p->stdout_fd_ = out_pipe[0];
+  p->stderr_fd_ = err_pipe[0];
+  SetNonBlocking(p->stdin_fd_);
+  SetNonBlocking(p->stdout_fd_);
+  SetNonBlocking(p->stderr_fd_);
+  return p;
+}
+
+SutProcess::~SutProcess() { Stop(std::chrono::milliseconds(0)); }
+
+void SutProcess::AppendStderr(const char* data, size_t n) {
+  stderr_partial_.append(data, n);
+  size_t pos;
+  while ((pos = stderr_partial_.find('\n')) != std::string::npos) {
+    std::string line = stderr_partial_.substr(0, pos);
+    stderr_partial_.erase(0, pos + 1);
+    if (line.size() > options_.stderr_tail_bytes) line.resize(options_.stderr_tail_bytes);
+    stderr_tail_size_ += line.size();
+    stderr_tail_.push_back(std::move(line));
+    while (stderr_tail_.size() > options_.stderr_tail_lines ||
+           (stderr_tail_size_ > options_.stderr_tail_bytes && stderr_tail_.size() > 1)) {
+      stderr_tail_size_ -= stderr_tail_.front().size();
+      stderr_tail_.pop_front();
+    }
+  }
+  // A flood without newlines must not grow without bound either.
+  if (stderr_partial_.size() > options_.stderr_tail_bytes) {
+    stderr_partial_.erase(0, stderr_partial_.size() - options_.stderr_tail_bytes);
+  }
+}
+
+void SutProcess::DrainStderr() {
+  if (stderr_fd_ < 0) return;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = read(stderr_fd_, buf, sizeof buf);
+    if (n > 0) {
+      AppendStderr(buf, static_cast<size_t>(n));
+      continue;
+    }
+    if (n == 0) CloseFd(stderr_fd_);
+    return;  // EAGAIN or error: nothing more now
+  }
+}
+
+std::vector<std::string> SutProcess::StderrTail() const {
+  std::vector<std::string> out(stderr_tail_.begin(), stderr_tail_.end());
+  if (!stderr_partial_.empty()) out.push_back(stderr_partial_);
+  return out;
+}
+
+Status SutProcess::WriteLine(const std::string& line, std::chrono::milliseconds timeout) {
+  if (stdin_fd_ < 0) return Error(ErrorCode::kIo, "SUT stdin is closed");
+  std::string data = line + "\n";
+  size_t written = 0;
+  auto deadline = Clock::now() + timeout;
+  while (written < data.size()) {
+    ssize_t n = write(stdin_fd_, data.data() + written, data.size() - written);
+    if (n > 0) {
+      written += static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+      return Error(ErrorCode::kIo, std::string("SUT stopped reading its input (") + strerror(errno) + ")");
+    }
+    int left = RemainingMs(deadline);
+    if (left == 0) {
+      return Error(ErrorCode::kIo, "timed out writing to the SUT: it does not read its input");
+    }
+    // Keep draining stderr so the SUT cannot block on it while we wait on stdin.
+    pollfd fds[2] = {{stdin_fd_, POLLOUT, 0}, {stderr_fd_, POLLIN, 0}};
+    poll(fds, stderr_fd_ >= 0 ? 2 : 1, left);
+    DrainStderr();
+  }
+  return Status::Ok();
+}
+
+ReadResult SutProcess::ReadLine(std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  char buf[65536];
+  for (;;) {
+    // Serve complete lines from the buffer first.
+    size_t pos;
+    while ((pos = stdout_buffer_.find('\n')) != std::string::npos) {
+      std::string line = stdout_buffer_.substr(0, pos);
+      stdout_buffer_.erase(0, pos + 1);
+      if (discarding_long_line_) {
+        discarding_long_line_ = false;  // the rest of an over-long line ends here
+        continue;
+      }
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.empty()) continue;
+      return {ReadOutcome::kLine, std::move(line)};
+    }
+    if (stdout_buffer_.size() > options_.max_line_bytes) {
+      stdout_buffer_.clear();
+      if (!discarding_long_line_) {
+        discarding_long_line_ = true;
+        return {ReadOutcome::kLineTooLong, {}};
+      }
+    }
+    if (stdout_fd_ < 0) return {ReadOutcome::kEof, {}};
+
+    pollfd fds[2] = {{stdout_fd_, POLLIN, 0}, {stderr_fd_, POLLIN, 0}};
+    int left = RemainingMs(deadline);
+    int ready = poll(fds, stderr_fd_ >= 0 ? 2 : 1, left);
+    DrainStderr();
+    if (ready <= 0) {
+      if (ready < 0 && errno == EINTR) continue;
+      if (RemainingMs(deadline) == 0) return {ReadOutcome::kTimeout, {}};
+      continue;
+    }
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      ssize_t n = read(stdout_fd_, buf, sizeof buf);
+      if (n > 0) {
+        if (discarding_long_line_) {
+          // Drop everything up to the newline that ends the over-long line.
+          const char* nl = static_cast<const char*>(memchr(buf, '\n', static_cast<size_t>(n)));
+          if (nl == nullptr) continue;
+          discarding_long_line_ = false;
+          stdout_buffer_.append(nl + 1, static_cast<size_t>(buf + n - (nl + 1)));
+        } else {
+          stdout_buffer_.append(buf, static_cast<size_t>(n));
+        }
+      } else if (n == 0) {
+        CloseFd(stdout_fd_);
+      } else if (errno != EAGAIN && errno != EINTR) {
+        CloseFd(stdout_fd_);
+      }
+    }
+    if (RemainingMs(deadline) == 0 && stdout_buffer_.find('\n') == std::string::npos) {
+      return {ReadOutcome::kTimeout, {}};
+    }
+  }
+}
+
+std::optional<ExitInfo> SutProcess::PollExit() {
+  if (exit_) return exit_;
+  if (pid_ <= 0) return std::nullopt;
+  int status = 0;
+  pid_t r = waitpid(pid_, &status, WNOHANG);
+  if (r == pid_) exit_ = FromWaitStatus(status);
+  return exit_;
+}
+
+void SutProcess::KillGroup(int sig) {
+  if (pid_ > 0) kill(-pid_, sig);
+}
+
+ExitInfo SutProcess::Stop(std::chrono::milliseconds grace) {
+  CloseFd(stdin_fd_);
+  auto deadline = Clock::now() + grace;
+  while (!PollExit() && Clock::now() < deadline) {
+    DrainStderr();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  // Whatever the leader did, nothing it spawned may outlive the test case.
+  KillGroup(SIGKILL);
+  if (!exit_ && pid_ > 0) {
+    int status = 0;
+    while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    exit_ = FromWaitStatus(status);
+  }
+  DrainStderr();
+  CloseFd(stdout_fd_);
+  CloseFd(stderr_fd_);
+  return exit_.value_or(ExitInfo{});
+}
+
+}  // namespace mcx::sut

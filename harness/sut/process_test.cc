@@ -1,0 +1,135 @@
+#include "harness/sut/process.h"
+
+#include <signal.h>
+
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace mcx::sut {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+std::unique_ptr<SutProcess> StartOrDie(const std::string& command, size_t max_line = 64u << 20) {
+  ProcessOptions options;
+  options.command = command;
+  options.max_line_bytes = max_line;
+  auto p = SutProcess::Start(options);
+  EXPECT_TRUE(p.ok()) << p.error().ToString();
+  return std::move(p).value();
+}
+
+TEST(SutProcessTest, EchoesLinesBothWays) {
+  auto p = StartOrDie("cat");
+  ASSERT_TRUE(p->WriteLine(R"({"type":"hello"})", 1s).ok());
+  auto r = p->ReadLine(5s);
+  ASSERT_EQ(r.outcome, ReadOutcome::kLine);
+  EXPECT_EQ(r.line, R"({"type":"hello"})");
+  auto exit = p->Stop(2s);
+  EXPECT_TRUE(exit.exited);
+  EXPECT_EQ(exit.exit_code, 0);
+}
+
+TEST(SutProcessTest, HangingSutTimesOutAndIsKilledPromptly) {
+  auto p = StartOrDie("sleep 60");
+  auto start = Clock::now();
+  auto r = p->ReadLine(200ms);
+  EXPECT_EQ(r.outcome, ReadOutcome::kTimeout);
+  auto exit = p->Stop(100ms);
+  EXPECT_TRUE(exit.signaled);
+  EXPECT_EQ(exit.signal, SIGKILL);
+  EXPECT_LT(Clock::now() - start, 5s);
+}
+
+TEST(SutProcessTest, CrashIsReportedAsSignalWithStderrTail) {
+  auto p = StartOrDie("echo 'about to crash' >&2; kill -SEGV $$");
+  auto r = p->ReadLine(5s);
+  EXPECT_EQ(r.outcome, ReadOutcome::kEof);
+  auto exit = p->Stop(2s);
+  EXPECT_TRUE(exit.signaled);
+  EXPECT_EQ(exit.signal, SIGSEGV);
+  auto tail = p->StderrTail();
+  ASSERT_FALSE(tail.empty());
+  EXPECT_EQ(tail.back(), "about to crash");
+  EXPECT_NE(exit.ToString().find("signal 11"), std::string::npos);
+}
+
+TEST(SutProcessTest, NonZeroExitCodeIsReported) {
+  auto p = StartOrDie("exit 3");
+  EXPECT_EQ(p->ReadLine(5s).outcome, ReadOutcome::kEof);
+  auto exit = p->Stop(2s);
+  EXPECT_TRUE(exit.exited);
+  EXPECT_EQ(exit.exit_code, 3);
+  EXPECT_EQ(exit.ToString(), "exited with code 3");
+}
+
+TEST(SutProcessTest, OverlongLineIsReportedOnceThenReadingResumes) {
+  // 3 MiB without a newline against a 1 MiB limit, then a normal line.
+  auto p = StartOrDie("head -c 3145728 /dev/zero | tr '\\0' x; echo; echo after", 1u << 20);
+  auto r = p->ReadLine(10s);
+  EXPECT_EQ(r.outcome, ReadOutcome::kLineTooLong);
+  r = p->ReadLine(10s);
+  ASSERT_EQ(r.outcome, ReadOutcome::kLine);
+  EXPECT_EQ(r.line, "after");
+}
+
+TEST(SutProcessTest, SutThatNeverReadsMakesWriteTimeOut) {
+  auto p = StartOrDie("sleep 60");
+  std::string big(1u << 20, 'a');
+  Status s = Status::Ok();
+  for (int i = 0; i < 8 && s.ok(); ++i) s = p->WriteLine(big, 300ms);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message().find("does not read"), std::string::npos) << s.error().message();
+}
+
+TEST(SutProcessTest, WriteAfterSutExitedFailsWithoutSigpipe) {
+  auto p = StartOrDie("exit 0");
+  p->ReadLine(5s);  // EOF once it is gone
+  Status s = Status::Ok();
+  for (int i = 0; i < 4 && s.ok(); ++i) s = p->WriteLine(std::string(100000, 'b'), 1s);
+  EXPECT_FALSE(s.ok());
+}
+
+TEST(SutProcessTest, StderrFloodNeitherBlocksNorGrowsUnbounded) {
+  auto p = StartOrDie("i=0; while [ $i -lt 5000 ]; do echo \"noise $i\" >&2; i=$((i+1)); done; echo ready; sleep 60");
+  auto r = p->ReadLine(20s);
+  ASSERT_EQ(r.outcome, ReadOutcome::kLine);
+  EXPECT_EQ(r.line, "ready");
+  p->Stop(100ms);
+  auto tail = p->StderrTail();
+  EXPECT_LE(tail.size(), 41u);
+  ASSERT_FALSE(tail.empty());
+  EXPECT_EQ(tail.back(), "noise 4999");
+}
+
+TEST(SutProcessTest, StopKillsGrandchildren) {
+  auto p = StartOrDie("sleep 600 & echo $!; wait");
+  auto r = p->ReadLine(5s);
+  ASSERT_EQ(r.outcome, ReadOutcome::kLine);
+  pid_t grandchild = std::stoi(r.line);
+  p->Stop(100ms);
+  // Gone, or at most a zombie awaiting its reaper: never still sleeping.
+  for (int i = 0; i < 100; ++i) {
+    std::ifstream stat("/proc/" + std::to_string(grandchild) + "/stat");
+    std::string content;
+    std::getline(stat, content);
+    if (!stat || content.find(") Z") != std::string::npos) return;
+    std::this_thread::sleep_for(20ms);
+  }
+  FAIL() << "grandchild " << grandchild << " survived Stop()";
+}
+
+TEST(SutProcessTest, FloodOfLinesIsReadLineByLine) {
+  auto p = StartOrDie("yes garbage");
+  for (int i = 0; i < 1000; ++i) {
+    auto r = p->ReadLine(5s);
+    ASSERT_EQ(r.outcome, ReadOutcome::kLine);
+    ASSERT_EQ(r.line, "garbage");
+  }
+}
+
+}  // namespace
+}  // namespace mcx::sut
