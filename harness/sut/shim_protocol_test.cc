@@ -1,0 +1,165 @@
+#include "harness/sut/shim_protocol.h"
+
+#include <signal.h>
+
+#include <gtest/gtest.h>
+
+namespace mcx::sut {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+// A shim in a few lines of Python: answers each request with `reply`, a
+// Python expression over the decoded request `r`.
+ShimClient StartPythonShim(const std::string& reply, std::chrono::milliseconds timeout = 5s) {
+  std::string program =
+      "import json,sys\n"
+      "for line in sys.stdin:\n"
+      "    r = json.loads(line)\n"
+      "    print(" + reply + ", flush=True)\n";
+  ProcessOptions options;
+  options.command = "python3 -c '" + program + "'";
+  auto p = SutProcess::Start(options);
+  EXPECT_TRUE(p.ok());
+  return ShimClient(std::move(p).value(), timeout);
+}
+
+ShimClient StartShellShim(const std::string& script, std::chrono::milliseconds timeout = 5s) {
+  ProcessOptions options;
+  options.command = script;
+  auto p = SutProcess::Start(options);
+  EXPECT_TRUE(p.ok());
+  return ShimClient(std::move(p).value(), timeout);
+}
+
+TEST(ShimClientTest, HelloRoundTrip) {
+  auto shim = StartPythonShim(
+      R"(json.dumps({"id": r["id"], "name": "demo", "version": "1.2", "protocol": 1, "roles": ["ue"]}))");
+  auto out = shim.Call({{"type", "hello"}, {"protocol", 1}});
+  ASSERT_TRUE(out.ok()) << out.detail;
+  auto hello = ParseHelloAnswer(out.answer);
+  ASSERT_TRUE(hello.ok()) << hello.error().ToString();
+  EXPECT_EQ(hello->name, "demo");
+  EXPECT_EQ(hello->roles, std::vector<std::string>{"ue"});
+  EXPECT_TRUE(shim.Shutdown().exited);
+}
+
+TEST(ShimClientTest, UnimplementedIsDistinctAndLeavesShimUsable) {
+  auto shim = StartPythonShim(R"(json.dumps({"id": r["id"], "error": "unimplemented"}))");
+  auto first = shim.Call({{"type", "deliver-gktp"}});
+  EXPECT_EQ(first.failure, CallFailure::kUnimplemented);
+  auto second = shim.Call({{"type", "deliver-gktp"}});
+  EXPECT_EQ(second.failure, CallFailure::kUnimplemented);  // not "dead"
+}
+
+TEST(ShimClientTest, OtherErrorsAreShimErrors) {
+  auto shim = StartPythonShim(R"(json.dumps({"id": r["id"], "error": "key store empty"}))");
+  auto out = shim.Call({{"type", "provision"}});
+  EXPECT_EQ(out.failure, CallFailure::kShimError);
+  EXPECT_NE(out.detail.find("key store empty"), std::string::npos);
+}
+
+TEST(ShimClientTest, GarbageIsInvalidJsonWithExcerpt) {
+  auto shim = StartShellShim("read line; printf 'Segmentation \\001 fault\\n'; sleep 5");
+  auto out = shim.Call({{"type", "hello"}});
+  EXPECT_EQ(out.failure, CallFailure::kInvalidJson);
+  EXPECT_NE(out.detail.find("Segmentation \\x01 fault"), std::string::npos) << out.detail;
+  // The conversation is out of step: later calls fail fast, same verdict.
+  EXPECT_EQ(shim.Call({{"type", "hello"}}).failure, CallFailure::kInvalidJson);
+}
+
+TEST(ShimClientTest, JsonThatIsNotAnObjectIsInvalid) {
+  auto shim = StartPythonShim(R"(json.dumps([1, 2, 3]))");
+  EXPECT_EQ(shim.Call({{"type", "hello"}}).failure, CallFailure::kInvalidJson);
+}
+
+TEST(ShimClientTest, WrongIdIsProtocolError) {
+  auto shim = StartPythonShim(R"(json.dumps({"id": r["id"] + 7, "name": "x"}))");
+  auto out = shim.Call({{"type", "hello"}});
+  EXPECT_EQ(out.failure, CallFailure::kProtocol);
+}
+
+TEST(ShimClientTest, CrashIsReportedWithSignal) {
+  auto shim = StartShellShim("read line; echo 'fatal: boom' >&2; kill -ABRT $$");
+  auto out = shim.Call({{"type", "hello"}});
+  ASSERT_EQ(out.failure, CallFailure::kExited);
+  ASSERT_TRUE(out.exit.has_value());
+  EXPECT_TRUE(out.exit->signaled);
+  EXPECT_EQ(out.exit->signal, SIGABRT);
+  auto tail = shim.StderrTail();
+  ASSERT_FALSE(tail.empty());
+  EXPECT_EQ(tail.back(), "fatal: boom");
+}
+
+TEST(ShimClientTest, HangIsTimeout) {
+  auto shim = StartShellShim("sleep 60", 300ms);
+  auto start = std::chrono::steady_clock::now();
+  auto out = shim.Call({{"type", "hello"}});
+  EXPECT_EQ(out.failure, CallFailure::kTimeout);
+  shim.Shutdown();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);
+}
+
+TEST(ShimClientTest, ExitBeforeAnswerIsReported) {
+  auto shim = StartShellShim("exit 4");
+  auto out = shim.Call({{"type", "hello"}});
+  ASSERT_EQ(out.failure, CallFailure::kExited);
+  EXPECT_NE(out.detail.find("code 4"), std::string::npos) << out.detail;
+}
+
+TEST(ParseAnswersTest, HelloRejectsUnknownRoleAndVersion) {
+  EXPECT_FALSE(ParseHelloAnswer(json{{"name", "a"}, {"version", "1"}, {"roles", {"gateway"}}}).ok());
+  EXPECT_FALSE(ParseHelloAnswer(json{{"name", "a"}, {"version", "1"}, {"roles", "ue"}}).ok());
+  EXPECT_FALSE(
+      ParseHelloAnswer(json{{"name", "a"}, {"version", "1"}, {"protocol", 2}, {"roles", {"ue"}}}).ok());
+  auto missing = ParseHelloAnswer(json{{"version", "1"}, {"roles", {"ue"}}});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message().find("'name'"), std::string::npos);
+}
+
+TEST(ParseAnswersTest, GktpListValidatesEveryEntry) {
+  json good = {{"gktps", {{{"step", 14}, {"recipient", "sip:a@x"}, {"b64", "ARoFAQ=="}}}}};
+  auto list = ParseGktpListAnswer(good);
+  ASSERT_TRUE(list.ok()) << list.error().ToString();
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].step, 14);
+  EXPECT_EQ((*list)[0].message, (Bytes{0x01, 0x1a, 0x05, 0x01}));
+
+  json bad_step = {{"gktps", {{{"step", 99}, {"recipient", "sip:a@x"}, {"b64", "ARoFAQ=="}}}}};
+  auto e1 = ParseGktpListAnswer(bad_step);
+  ASSERT_FALSE(e1.ok());
+  EXPECT_NE(e1.error().message().find("gktps[0].step"), std::string::npos);
+
+  json bad_b64 = {{"gktps", {{{"step", 7}, {"recipient", "sip:a@x"}, {"b64", "!!"}}}}};
+  auto e2 = ParseGktpListAnswer(bad_b64);
+  ASSERT_FALSE(e2.ok());
+  EXPECT_NE(e2.error().message().find("gktps[0].b64"), std::string::npos);
+
+  json no_recipient = {{"gktps", {{{"step", 7}, {"b64", "ARoFAQ=="}}}}};
+  EXPECT_FALSE(ParseGktpListAnswer(no_recipient).ok());
+  EXPECT_FALSE(ParseGktpListAnswer(json{{"gktps", 5}}).ok());
+  EXPECT_TRUE(ParseGktpListAnswer(json{{"gktps", json::array()}}).ok());
+}
+
+TEST(ParseAnswersTest, DeliverChecksLengths) {
+  json accepted = {{"accepted", true},
+                   {"gmk_id", "0a0b0c0d"},
+                   {"srtp_master_key", std::string(32, 'a')},
+                   {"srtp_master_salt", std::string(24, 'b')}};
+  auto d = ParseDeliverAnswer(accepted);
+  ASSERT_TRUE(d.ok()) << d.error().ToString();
+  EXPECT_EQ(d->gmk_id, 0x0a0b0c0du);
+  accepted["gmk_id"] = "0a0b0c";
+  auto short_id = ParseDeliverAnswer(accepted);
+  ASSERT_FALSE(short_id.ok());
+  EXPECT_NE(short_id.error().message().find("expected 4 octets"), std::string::npos);
+  auto rejected = ParseDeliverAnswer(json{{"accepted", false}, {"reason", "bad signature"}});
+  ASSERT_TRUE(rejected.ok());
+  EXPECT_FALSE(rejected->accepted);
+  EXPECT_EQ(rejected->reason, "bad signature");
+  EXPECT_FALSE(ParseDeliverAnswer(json{{"accepted", "yes"}}).ok());
+}
+
+}  // namespace
+}  // namespace mcx::sut
