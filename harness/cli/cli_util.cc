@@ -1,0 +1,48 @@
+#include "harness/cli/cli_util.h"
+
+#include <nlohmann/json.hpp>
+
+namespace mcx::cli {
+
+Result<Bytes> ParseHexFlag(const std::string& flag, const std::string& value) {
+  Result<Bytes> decoded = FromHex(value);
+  if (!decoded.ok()) return InvalidArgument(flag + ": " + decoded.error().ToString());
+  return decoded;
+}
+
+Result<uint64_t> ParseHexUintFlag(const std::string& flag, const std::string& value, size_t max_octets) {
+  if (value.empty()) return InvalidArgument(flag + ": empty value");
+  MCX_ASSIGN_OR_RETURN(Bytes octets, ParseHexFlag(flag, value.size() % 2 ? "0" + value : value));
+  size_t first = 0;
+  while (first < octets.size() && octets[first] == 0) ++first;
+  size_t significant = octets.size() - first;
+  if (significant > max_octets || significant > sizeof(uint64_t)) {
+    return InvalidArgument(flag + ": value '" + value + "' does not fit in " + std::to_string(max_octets) +
+                           " octets");
+  }
+  uint64_t result = 0;
+  for (size_t i = first; i < octets.size(); ++i) result = result << 8 | octets[i];
+  return result;
+}
+
+Result<uint64_t> ParseDecimalFlag(const std::string& flag, const std::string& value, uint64_t max) {
+  if (value.empty()) return InvalidArgument(flag + ": empty value");
+  uint64_t result = 0;
+  for (char c : value) {
+    if (c < '0' || c > '9') return InvalidArgument(flag + ": not a decimal number: '" + value + "'");
+    uint64_t digit = static_cast<uint64_t>(c - '0');
+    if (digit > max || result > (max - digit) / 10) {
+      return InvalidArgument(flag + ": " + value + " is larger than " + std::to_string(max));
+    }
+    result = result * 10 + digit;
+  }
+  return result;
+}
+
+std::string JsonStringObject(const std::vector<std::pair<std::string, std::string>>& fields) {
+  nlohmann::ordered_json obj = nlohmann::ordered_json::object();
+  for (const auto& [key, value] : fields) obj[key] = value;
+  return obj.dump();
+}
+
+}  // namespace mcx::cli
