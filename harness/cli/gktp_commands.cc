@@ -1,10 +1,98 @@
 // `mcxtest gktp ...`: inspect, build and verify Group Key Transport payloads.
+//
+// Exit codes: 0 with the result; 1 with "invalid: <reason>" when the message
+// does not parse (the reason names payload, field and offset); 2 for
+// command-line problems (no or several inputs, unreadable file, malformed
+// hex or base64).
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <string>
+
+#include "harness/cli/cli_util.h"
 #include "harness/cli/command.h"
+#include "mikey/codec.h"
+#include "mikey/inspect.h"
 
 namespace mcx::cli {
+namespace {
+
+// A message given as exactly one of --b64, --hex or FILE.
+struct MessageInput {
+  std::string b64, hex, file;
+  CLI::Option* b64_option = nullptr;
+  CLI::Option* hex_option = nullptr;
+  CLI::Option* file_option = nullptr;
+};
+
+void AddMessageInputOptions(CLI::App* sub, MessageInput& in) {
+  in.b64_option = sub->add_option("--b64", in.b64, "the I_MESSAGE in base64");
+  in.hex_option = sub->add_option("--hex", in.hex, "the I_MESSAGE in hex");
+  in.file_option = sub->add_option(
+      "file", in.file, "file holding the I_MESSAGE as base64 text or raw binary");
+  in.b64_option->excludes(in.hex_option)->excludes(in.file_option);
+  in.hex_option->excludes(in.file_option);
+}
+
+// A file holds raw binary when it starts like a MIKEY message (version 1,
+// an octet that never occurs in base64 text), else base64 text.
+Result<Bytes> DecodeFileContent(const std::string& path, const std::string& content) {
+  if (content.empty()) return InvalidArgument(path + ": file is empty");
+  if (static_cast<uint8_t>(content[0]) == mikey::kMikeyVersion) return ToBytes(content);
+  Result<Bytes> decoded = FromBase64(content);
+  if (!decoded.ok()) {
+    return InvalidArgument(path + ": neither a binary MIKEY message nor base64 (" +
+                           decoded.error().ToString() + ")");
+  }
+  return decoded;
+}
+
+// The message octets; errors are usage errors (exit 2).
+Result<Bytes> ReadMessageInput(const MessageInput& in) {
+  size_t given = in.b64_option->count() + in.hex_option->count() + in.file_option->count();
+  if (given != 1) return InvalidArgument("give the message as exactly one of --b64, --hex or FILE");
+  if (in.b64_option->count()) {
+    Result<Bytes> decoded = FromBase64(in.b64);
+    if (!decoded.ok()) return InvalidArgument("--b64: " + decoded.error().ToString());
+    return decoded;
+  }
+  if (in.hex_option->count()) return ParseHexFlag("--hex", in.hex);
+  std::ifstream file(in.file, std::ios::binary);
+  if (!file) return InvalidArgument("cannot read " + in.file);
+  std::string content((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  if (file.bad()) return InvalidArgument("cannot read " + in.file);
+  return DecodeFileContent(in.file, content);
+}
+
+void AddInspect(CLI::App& group, CommandContext& ctx) {
+  struct Flags {
+    MessageInput input;
+    bool json = false;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* sub = group.add_subcommand(
+      "inspect", "Parse a MIKEY-SAKKE I_MESSAGE and show every field with its offset");
+  AddMessageInputOptions(sub, f->input);
+  sub->add_flag("--json", f->json, "print JSON instead of text");
+  SetAction(sub, ctx, [&ctx, f] {
+    Result<Bytes> wire = ReadMessageInput(f->input);
+    if (!wire.ok()) return UsageError(ctx, wire.error().message());
+    Result<mikey::Message> message = mikey::Parse(*wire);
+    if (!message.ok()) return Reject(ctx, message.error().ToString());
+    if (f->json) {
+      *ctx.out << mikey::InspectJson(*message).dump(2) << "\n";
+    } else {
+      *ctx.out << mikey::InspectText(*message);
+    }
+    return kExitOk;
+  });
+}
+
+}  // namespace
 
 void AddGktpCommands(CLI::App& app, CommandContext& ctx) {
-  AddGroup(app, ctx, "gktp", "Inspect, build and verify Group Key Transport payloads");
+  CLI::App* gktp = AddGroup(app, ctx, "gktp", "Inspect, build and verify Group Key Transport payloads");
+  AddInspect(*gktp, ctx);
 }
 
 }  // namespace mcx::cli

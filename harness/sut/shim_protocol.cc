@@ -22,17 +22,6 @@ Result<std::string> GetString(const json& obj, const std::string& field, bool re
   return it->get<std::string>();
 }
 
-Result<Bytes> GetHex(const json& obj, const std::string& field, size_t expected_size) {
-  MCX_ASSIGN_OR_RETURN(std::string hex, GetString(obj, field));
-  auto bytes = FromHex(hex);
-  if (!bytes.ok()) return FieldError(field, bytes.error().ToString());
-  if (expected_size != 0 && bytes->size() != expected_size) {
-    return FieldError(field, "expected " + std::to_string(expected_size) + " octets, got " +
-                                 std::to_string(bytes->size()));
-  }
-  return *bytes;
-}
-
 }  // namespace
 
 const char* CallFailureName(CallFailure failure) {
@@ -158,51 +147,6 @@ Result<HelloAnswer> ParseHelloAnswer(const json& answer) {
     hello.roles.push_back(role);
   }
   return hello;
-}
-
-Result<std::vector<SentGktp>> ParseGktpListAnswer(const json& answer) {
-  auto list = answer.find("gktps");
-  if (list == answer.end()) return FieldError("gktps", "missing");
-  if (!list->is_array()) return FieldError("gktps", "expected an array");
-  std::vector<SentGktp> out;
-  for (size_t i = 0; i < list->size(); ++i) {
-    std::string f = "gktps[" + std::to_string(i) + "]";
-    const json& item = (*list)[i];
-    if (!item.is_object()) return FieldError(f, "expected an object");
-    SentGktp g;
-    auto step = item.find("step");
-    if (step == item.end() || !step->is_number_integer()) return FieldError(f + ".step", "expected an integer");
-    int64_t step_value = step->get<int64_t>();
-    if (step_value < 1 || step_value > 15) return FieldError(f + ".step", "must be a procedure step 1..15");
-    g.step = static_cast<int>(step_value);
-    auto recipient = GetString(item, "recipient");
-    if (!recipient.ok()) return recipient.error().WithContext(f);
-    g.recipient = *recipient;
-    auto b64 = GetString(item, "b64");
-    if (!b64.ok()) return b64.error().WithContext(f);
-    auto message = FromBase64(*b64);
-    if (!message.ok()) return FieldError(f + ".b64", "not base64: " + message.error().ToString());
-    if (message->empty()) return FieldError(f + ".b64", "empty message");
-    g.message = std::move(message).value();
-    out.push_back(std::move(g));
-  }
-  return out;
-}
-
-Result<DeliverAnswer> ParseDeliverAnswer(const json& answer) {
-  DeliverAnswer d;
-  auto accepted = answer.find("accepted");
-  if (accepted == answer.end() || !accepted->is_boolean()) return FieldError("accepted", "expected true or false");
-  d.accepted = accepted->get<bool>();
-  if (!d.accepted) {
-    MCX_ASSIGN_OR_RETURN(d.reason, GetString(answer, "reason", /*required=*/false));
-    return d;
-  }
-  MCX_ASSIGN_OR_RETURN(Bytes gmk_id, GetHex(answer, "gmk_id", 4));
-  d.gmk_id = static_cast<uint32_t>(gmk_id[0]) << 24 | gmk_id[1] << 16 | gmk_id[2] << 8 | gmk_id[3];
-  MCX_ASSIGN_OR_RETURN(d.srtp_master_key, GetHex(answer, "srtp_master_key", 16));
-  MCX_ASSIGN_OR_RETURN(d.srtp_master_salt, GetHex(answer, "srtp_master_salt", 12));
-  return d;
 }
 
 }  // namespace mcx::sut

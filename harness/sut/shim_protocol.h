@@ -50,21 +50,6 @@ struct HelloAnswer {
   std::vector<std::string> roles;
 };
 
-// One GKTP a shim reports as sent.
-struct SentGktp {
-  int step = 0;
-  std::string recipient;
-  Bytes message;
-};
-
-struct DeliverAnswer {
-  bool accepted = false;
-  std::string reason;  // when rejected
-  uint32_t gmk_id = 0;
-  Bytes srtp_master_key;
-  Bytes srtp_master_salt;
-};
-
 class ShimClient {
  public:
   ShimClient(std::unique_ptr<SutProcess> process, std::chrono::milliseconds timeout)
@@ -90,10 +75,9 @@ class ShimClient {
   std::optional<CallOutcome> dead_;
 };
 
-// Answer validators: a Result error names the field and what was wrong.
+// A Result error names the field and what was wrong. (The answers to the
+// other requests are read by harness/reference/messages.h.)
 Result<HelloAnswer> ParseHelloAnswer(const nlohmann::json& answer);
-Result<std::vector<SentGktp>> ParseGktpListAnswer(const nlohmann::json& answer);
-Result<DeliverAnswer> ParseDeliverAnswer(const nlohmann::json& answer);
 
 // Shortens arbitrary shim output for a report line (printable, bounded).
 std::string Excerpt(const std::string& text, size_t max_chars = 120);

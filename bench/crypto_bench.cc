@@ -1,0 +1,389 @@
+// Speed of the reference crypto core, with the OpenSSL yardsticks measured in
+// the same run so the printed ratios do not depend on the machine:
+// ECCSI verify against ECDSA-P256 verify, and SAKKE against one 1024-bit
+// BN_mod_exp_mont (the dominant cost class of a 1024-bit pairing).
+//
+//   bazel run -c opt //bench:crypto_bench
+//   bazel run -c opt //bench:crypto_bench -- --benchmark_filter=sakke
+//
+// Unless told otherwise it runs 5 repetitions and reports medians, which
+// are what the ratio table uses; docs/performance.md records the results.
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/obj_mac.h>
+#include <openssl/rand.h>
+
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include "crypto/eccsi.h"
+#include "crypto/fp1024.h"
+#include "crypto/guk_id.h"
+#include "crypto/sakke.h"
+#include "crypto/sakke_curve.h"
+#include "crypto/sakke_pairing.h"
+#include "crypto/uid.h"
+
+namespace mcx {
+namespace {
+
+Bytes RandomBytes(size_t n) {
+  Bytes out(n);
+  RAND_bytes(out.data(), static_cast<int>(n));
+  return out;
+}
+
+template <typename T>
+T Must(Result<T> r) {
+  if (!r.ok()) {
+    std::fprintf(stderr, "benchmark setup failed: %s\n", r.error().ToString().c_str());
+    std::abort();
+  }
+  return std::move(r).value();
+}
+
+void MustOk(const Status& s) {
+  if (!s.ok()) {
+    std::fprintf(stderr, "benchmark check failed: %s\n", s.error().ToString().c_str());
+    std::abort();
+  }
+}
+
+// --- OpenSSL yardsticks -----------------------------------------------------
+
+void BM_modexp_bn_mod_exp_mont_1024(benchmark::State& state) {
+  BN_CTX* ctx = BN_CTX_new();
+  BIGNUM* p = BN_new();
+  Bytes p_bytes = sakke::ParamP();
+  BN_bin2bn(p_bytes.data(), static_cast<int>(p_bytes.size()), p);
+  BN_MONT_CTX* mont = BN_MONT_CTX_new();
+  BN_MONT_CTX_set(mont, p, ctx);
+  BIGNUM *base = BN_new(), *exponent = BN_new(), *out = BN_new();
+  BN_rand_range(base, p);
+  BN_rand_range(exponent, p);
+  BN_set_bit(exponent, 1023);  // a full 1024-bit exponent
+  for (auto _ : state) {
+    BN_mod_exp_mont(out, base, exponent, p, ctx, mont);
+    benchmark::DoNotOptimize(out);
+  }
+  BN_free(out);
+  BN_free(exponent);
+  BN_free(base);
+  BN_MONT_CTX_free(mont);
+  BN_free(p);
+  BN_CTX_free(ctx);
+}
+BENCHMARK(BM_modexp_bn_mod_exp_mont_1024)->Unit(benchmark::kMicrosecond);
+
+void BM_ecdsa_p256_verify(benchmark::State& state) {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  Bytes digest = RandomBytes(32);
+  EVP_PKEY_CTX* sign_ctx = EVP_PKEY_CTX_new(key, nullptr);
+  EVP_PKEY_sign_init(sign_ctx);
+  size_t sig_len = 0;
+  EVP_PKEY_sign(sign_ctx, nullptr, &sig_len, digest.data(), digest.size());
+  Bytes sig(sig_len);
+  EVP_PKEY_sign(sign_ctx, sig.data(), &sig_len, digest.data(), digest.size());
+  sig.resize(sig_len);
+  EVP_PKEY_CTX* verify_ctx = EVP_PKEY_CTX_new(key, nullptr);
+  EVP_PKEY_verify_init(verify_ctx);
+  for (auto _ : state) {
+    int ok = EVP_PKEY_verify(verify_ctx, sig.data(), sig.size(), digest.data(), digest.size());
+    if (ok != 1) state.SkipWithError("ECDSA verify failed");
+  }
+  EVP_PKEY_CTX_free(verify_ctx);
+  EVP_PKEY_CTX_free(sign_ctx);
+  EVP_PKEY_free(key);
+}
+BENCHMARK(BM_ecdsa_p256_verify)->Unit(benchmark::kMicrosecond);
+
+// --- ECCSI -------------------------------------------------------------------
+
+struct EccsiFixture {
+  eccsi::KmsKeyPair kms;
+  Bytes id = RandomBytes(32);
+  eccsi::UserKeys user;
+  Bytes msg = RandomBytes(700);  // about one MIKEY-SAKKE I_MESSAGE
+  Bytes sig;
+  EccsiFixture()
+      : kms(Must(eccsi::GenerateKmsKeyPair())), user(Must(eccsi::IssueUserKeys(kms.ksak.span(), id))) {
+    sig = Must(eccsi::Sign(kms.kpak, id, user.ssk.span(), user.pvt, msg));
+  }
+};
+
+const EccsiFixture& Eccsi() {
+  static const EccsiFixture* f = new EccsiFixture;
+  return *f;
+}
+
+void BM_eccsi_sign(benchmark::State& state) {
+  const EccsiFixture& f = Eccsi();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(Must(eccsi::Sign(f.kms.kpak, f.id, f.user.ssk.span(), f.user.pvt, f.msg)));
+  }
+}
+BENCHMARK(BM_eccsi_sign)->Unit(benchmark::kMicrosecond);
+
+void BM_eccsi_verify(benchmark::State& state) {
+  const EccsiFixture& f = Eccsi();
+  for (auto _ : state) MustOk(eccsi::Verify(f.kms.kpak, f.id, f.msg, f.sig));
+}
+BENCHMARK(BM_eccsi_verify)->Unit(benchmark::kMicrosecond);
+
+void BM_eccsi_verify_prepared(benchmark::State& state) {
+  const EccsiFixture& f = Eccsi();
+  eccsi::PreparedVerifier verifier = Must(eccsi::PreparedVerifier::Create(f.kms.kpak));
+  for (auto _ : state) MustOk(verifier.Verify(f.id, f.msg, f.sig));
+}
+BENCHMARK(BM_eccsi_verify_prepared)->Unit(benchmark::kMicrosecond);
+
+// --- SAKKE -------------------------------------------------------------------
+
+struct SakkeFixture {
+  SecretBytes z;
+  Bytes z_pub;
+  std::shared_ptr<const sakke::PreparedPublicKey> kms;
+  Bytes id = RandomBytes(32);  // a UID
+  SecretBytes rsk;
+  Bytes ssv = RandomBytes(sakke::kSsvSize);
+  Bytes ed;
+  std::unique_ptr<sakke::PreparedReceiver> receiver;
+  std::unique_ptr<sakke::PreparedReceiver> receiver_lines_only;
+  SakkeFixture()
+      : z(Must(sakke::GenerateMasterSecret())),
+        z_pub(Must(sakke::PublicKeyFromMaster(z.span()))),
+        kms(Must(sakke::PreparedPublicKey::Create(z_pub))),
+        rsk(Must(sakke::IssueRsk(z.span(), id))) {
+    ed = Must(kms->Encapsulate(id, ssv));
+    receiver = Must(sakke::PreparedReceiver::Create(kms, id, rsk.span()));
+    receiver_lines_only = Must(sakke::PreparedReceiver::Create(kms, id, rsk.span(), /*recheck_table=*/false));
+  }
+};
+
+const SakkeFixture& Sakke() {
+  static const SakkeFixture* f = new SakkeFixture;
+  return *f;
+}
+
+// Encapsulation with the KMS's Z prepared (fixed-base tables for P and Z),
+// a fresh SSV every time.
+void BM_sakke_encap(benchmark::State& state) {
+  const SakkeFixture& f = Sakke();
+  Bytes ssv = f.ssv;
+  for (auto _ : state) {
+    ssv[0]++;
+    benchmark::DoNotOptimize(Must(f.kms->Encapsulate(f.id, ssv)));
+  }
+}
+BENCHMARK(BM_sakke_encap)->Unit(benchmark::kMicrosecond);
+
+// The free function: Z decoded per call, [r]([b]P + Z) by a variable-base
+// multiplication.
+void BM_sakke_encap_unprepared(benchmark::State& state) {
+  const SakkeFixture& f = Sakke();
+  Bytes ssv = f.ssv;
+  for (auto _ : state) {
+    ssv[0]++;
+    benchmark::DoNotOptimize(Must(sakke::Encapsulate(f.z_pub, f.id, ssv)));
+  }
+}
+BENCHMARK(BM_sakke_encap_unprepared)->Unit(benchmark::kMicrosecond);
+
+// A fresh RSK (full Miller loop) with the domain's Z prepared.
+void BM_sakke_decap_cold(benchmark::State& state) {
+  const SakkeFixture& f = Sakke();
+  for (auto _ : state) benchmark::DoNotOptimize(Must(f.kms->Decapsulate(f.id, f.rsk.span(), f.ed)));
+}
+BENCHMARK(BM_sakke_decap_cold)->Unit(benchmark::kMicrosecond);
+
+// The RSK's Miller-loop lines and a table for [ID]P + Z precomputed
+// (PreparedReceiver).
+void BM_sakke_decap_warm(benchmark::State& state) {
+  const SakkeFixture& f = Sakke();
+  for (auto _ : state) benchmark::DoNotOptimize(Must(f.receiver->Decapsulate(f.ed)));
+}
+BENCHMARK(BM_sakke_decap_warm)->Unit(benchmark::kMicrosecond);
+
+// Only the lines precomputed; the re-check uses the tables for P and Z.
+void BM_sakke_decap_warm_lines_only(benchmark::State& state) {
+  const SakkeFixture& f = Sakke();
+  for (auto _ : state) benchmark::DoNotOptimize(Must(f.receiver_lines_only->Decapsulate(f.ed)));
+}
+BENCHMARK(BM_sakke_decap_warm_lines_only)->Unit(benchmark::kMicrosecond);
+
+// The free function: nothing prepared but the parameter set's own tables.
+void BM_sakke_decap_unprepared(benchmark::State& state) {
+  const SakkeFixture& f = Sakke();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(Must(sakke::Decapsulate(f.z_pub, f.id, f.rsk.span(), f.ed)));
+  }
+}
+BENCHMARK(BM_sakke_decap_unprepared)->Unit(benchmark::kMicrosecond);
+
+void BM_sakke_rsk_validate(benchmark::State& state) {
+  const SakkeFixture& f = Sakke();
+  for (auto _ : state) MustOk(sakke::ValidateRsk(f.z_pub, f.id, f.rsk.span()));
+}
+BENCHMARK(BM_sakke_rsk_validate)->Unit(benchmark::kMicrosecond);
+
+// Line precomputation plus the RSK check done with the new lines (without
+// the re-check table).
+void BM_sakke_receiver_prepare(benchmark::State& state) {
+  const SakkeFixture& f = Sakke();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(Must(sakke::PreparedReceiver::Create(f.kms, f.id, f.rsk.span(), false)));
+  }
+}
+BENCHMARK(BM_sakke_receiver_prepare)->Unit(benchmark::kMicrosecond);
+
+void BM_sakke_pairing(benchmark::State& state) {
+  using namespace sakke_internal;  // NOLINT
+  const AffinePoint& p = BasePoint();
+  fp1024::Fp w;
+  for (auto _ : state) {
+    Pairing(p, p, &w);
+    benchmark::DoNotOptimize(w);
+  }
+}
+BENCHMARK(BM_sakke_pairing)->Unit(benchmark::kMicrosecond);
+
+void BM_sakke_kms_issue_rsk(benchmark::State& state) {
+  const SakkeFixture& f = Sakke();
+  for (auto _ : state) benchmark::DoNotOptimize(Must(sakke::IssueRsk(f.z.span(), f.id)));
+}
+BENCHMARK(BM_sakke_kms_issue_rsk)->Unit(benchmark::kMicrosecond);
+
+void BM_fp1024_mul(benchmark::State& state) {
+  fp1024::Fp a = fp1024::FromUint(3), b = fp1024::FromUint(5);
+  for (auto _ : state) {
+    fp1024::Mul(a, a, b);
+    benchmark::DoNotOptimize(a);
+  }
+}
+BENCHMARK(BM_fp1024_mul)->Unit(benchmark::kNanosecond);
+
+void BM_fp1024_sqr(benchmark::State& state) {
+  fp1024::Fp a = fp1024::FromUint(3);
+  for (auto _ : state) {
+    fp1024::Sqr(a, a);
+    benchmark::DoNotOptimize(a);
+  }
+}
+BENCHMARK(BM_fp1024_sqr)->Unit(benchmark::kNanosecond);
+
+void BM_fp1024_inv(benchmark::State& state) {
+  fp1024::Fp a = fp1024::FromUint(3);
+  for (auto _ : state) {
+    fp1024::Inv(a, a);
+    benchmark::DoNotOptimize(a);
+  }
+}
+BENCHMARK(BM_fp1024_inv)->Unit(benchmark::kMicrosecond);
+
+// --- UID and GUK-ID --------------------------------------------------------
+
+void BM_uid(benchmark::State& state) {
+  UidParams params{"sip:alice@example.org", "kms.example.org", 2592000, 0, 1500};
+  for (auto _ : state) benchmark::DoNotOptimize(MikeySakkeUid(params));
+}
+BENCHMARK(BM_uid)->Unit(benchmark::kMicrosecond);
+
+void BM_guk_id(benchmark::State& state) {
+  Bytes gmk = RandomBytes(16);
+  for (auto _ : state) benchmark::DoNotOptimize(Must(GukIdFromGmkId(gmk, 0x0123abcd, "sip:alice@example.org")));
+}
+BENCHMARK(BM_guk_id)->Unit(benchmark::kMicrosecond);
+
+// --- ratios ------------------------------------------------------------------
+
+// Keeps each benchmark's CPU time (the median when repetitions are on) so
+// the ratio table can be printed after the run. CPU rather than wall time:
+// on a shared machine it is the steadier measure of the work done.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& run : runs) {
+      if (run.error_occurred) continue;
+      std::string name = run.run_name.function_name;
+      bool is_median = run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
+      if (run.run_type == Run::RT_Iteration && !times_.count(name)) {
+        times_[name] = ToMicros(run);
+      } else if (is_median) {
+        times_[name] = ToMicros(run);
+      }
+    }
+    ConsoleReporter::ReportRuns(runs);
+  }
+
+  void PrintRatios() const {
+    std::printf("\nRatios of CPU times (same run; medians when repeated):\n");
+    std::printf("  %-44s %9s %8s %10s\n", "measure", "ratio", "target", "acceptable");
+    Ratio("ECCSI verify / ECDSA-P256 verify", "BM_eccsi_verify", "BM_ecdsa_p256_verify", 2.0);
+    Ratio("ECCSI verify (prepared) / ECDSA verify", "BM_eccsi_verify_prepared", "BM_ecdsa_p256_verify", 2.0);
+    Ratio("SAKKE encapsulate / modexp", "BM_sakke_encap", kModexp, 4.5);
+    Ratio("SAKKE decapsulate cold / modexp", "BM_sakke_decap_cold", kModexp, 24.0);
+    Ratio("SAKKE decapsulate warm / modexp", "BM_sakke_decap_warm", kModexp, 12.0);
+    Ratio("SAKKE decapsulate warm, lines only / modexp", "BM_sakke_decap_warm_lines_only", kModexp, 0);
+    Ratio("SAKKE encapsulate (unprepared Z) / modexp", "BM_sakke_encap_unprepared", kModexp, 0);
+    Ratio("SAKKE decapsulate (nothing prepared) / modexp", "BM_sakke_decap_unprepared", kModexp, 0);
+    Ratio("SAKKE RSK validation / modexp", "BM_sakke_rsk_validate", kModexp, 0);
+    Ratio("SAKKE pairing / modexp", "BM_sakke_pairing", kModexp, 0);
+    Ratio("modexp / fp1024 mul (field mults per modexp)", kModexp, "BM_fp1024_mul", 0);
+  }
+
+ private:
+  static constexpr const char* kModexp = "BM_modexp_bn_mod_exp_mont_1024";
+
+  static double ToMicros(const Run& run) {
+    return run.GetAdjustedCPUTime() * 1e6 / benchmark::GetTimeUnitMultiplier(run.time_unit);
+  }
+
+  // A target of 0 prints the ratio for information only.
+  void Ratio(const char* label, const std::string& num, const std::string& den, double target) const {
+    auto n = times_.find(num), d = times_.find(den);
+    if (n == times_.end() || d == times_.end() || d->second <= 0) return;
+    double ratio = n->second / d->second;
+    if (target > 0) {
+      const char* verdict = ratio <= target ? "target met" : ratio <= 3 * target ? "acceptable" : "TOO SLOW";
+      std::printf("  %-44s %8.2fx %7.1fx %9.1fx  %s\n", label, ratio, target, 3 * target, verdict);
+    } else {
+      std::printf("  %-44s %8.2fx\n", label, ratio);
+    }
+  }
+
+  std::map<std::string, double> times_;
+};
+
+}  // namespace
+}  // namespace mcx
+
+int main(int argc, char** argv) {
+  std::vector<char*> args(argv, argv + argc);
+  bool repetitions_given = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strncmp(argv[i], "--benchmark_repetitions", 23) == 0) repetitions_given = true;
+  }
+  static char kRepetitions[] = "--benchmark_repetitions=5";
+  static char kAggregatesOnly[] = "--benchmark_report_aggregates_only=true";
+  if (!repetitions_given) {
+    args.insert(args.begin() + 1, kAggregatesOnly);
+    args.insert(args.begin() + 1, kRepetitions);
+  }
+  int n = static_cast<int>(args.size());
+  benchmark::Initialize(&n, args.data());
+  if (benchmark::ReportUnrecognizedArguments(n, args.data())) return 1;
+  std::printf("fp1024 arithmetic: %s\n",
+              mcx::fp1024::UsingAdxAssembly() ? "x86-64 MULX/ADX assembly" : "portable C");
+  mcx::RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  reporter.PrintRatios();
+  benchmark::Shutdown();
+  return 0;
+}

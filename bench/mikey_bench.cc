@@ -1,0 +1,140 @@
+// Speed of the MIKEY codec on the published 701-octet GMK I_MESSAGE
+// (Streamwide v5 "Test 1"): parse (into a fresh and into a reused Message),
+// serialize, rejection, and the inspection model.
+// Throughput is reported as bytes/s of message; the parse target is
+// >= 500 MB/s (docs/performance.md).
+//
+//   bazel run -c opt //bench:mikey_bench
+//   bazel run -c opt //bench:mikey_bench -- --benchmark_filter=Parse
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include <benchmark/benchmark.h>
+#include <nlohmann/json.hpp>
+
+#include "mikey/codec.h"
+#include "mikey/inspect.h"
+
+namespace mcx::mikey {
+namespace {
+
+constexpr char kVectorPath[] = "testdata/vectors/interop_streamwide_v5.json";
+
+[[noreturn]] void Die(const std::string& message) {
+  std::fprintf(stderr, "mikey_bench: %s\n", message.c_str());
+  std::exit(1);
+}
+
+// The vector file from the runfiles (bazel run starts in the runfiles
+// tree; a direct start of the binary finds it next to argv[0]).
+std::string ReadVectorFile(const char* argv0) {
+  std::string candidates[] = {
+      std::string(std::getenv("RUNFILES_DIR") ? std::getenv("RUNFILES_DIR") : "") + "/mcxtest/" +
+          kVectorPath,
+      std::string(argv0) + ".runfiles/mcxtest/" + kVectorPath,
+      kVectorPath,
+  };
+  for (const std::string& path : candidates) {
+    std::ifstream in(path, std::ios::binary);
+    if (in) return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  Die(std::string("cannot find ") + kVectorPath);
+}
+
+Bytes& GmkMessage() {
+  static Bytes wire;
+  return wire;
+}
+
+void LoadGmkMessage(const char* argv0) {
+  nlohmann::json vectors = nlohmann::json::parse(ReadVectorFile(argv0), nullptr, false);
+  if (vectors.is_discarded()) Die("vector file is not JSON");
+  for (const nlohmann::json& m : vectors["messages"]) {
+    if (m.value("kind", "") != "GMK") continue;
+    Result<Bytes> wire = FromBase64(m.value("i_message_b64", ""));
+    if (!wire.ok()) Die(wire.error().ToString());
+    GmkMessage() = *wire;
+    return;
+  }
+  Die("no GMK message in the vectors");
+}
+
+Message ParseOrDie(const Bytes& wire) {
+  Result<Message> m = Parse(wire);
+  if (!m.ok()) Die(m.error().ToString());
+  return *m;
+}
+
+void BM_ParseGmk(benchmark::State& state) {
+  const Bytes& wire = GmkMessage();
+  for (auto _ : state) {
+    Result<Message> m = Parse(wire);
+    benchmark::DoNotOptimize(m);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * wire.size()));
+}
+BENCHMARK(BM_ParseGmk);
+
+// The same message parsed again and again into one Message, whose buffers
+// are recycled: the steady state of a verifier, dissector or fuzzer loop.
+void BM_ParseGmkIntoReusedMessage(benchmark::State& state) {
+  const Bytes& wire = GmkMessage();
+  Message message;
+  for (auto _ : state) {
+    Status status = ParseInto(wire, &message);
+    benchmark::DoNotOptimize(status);
+    benchmark::DoNotOptimize(message);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * wire.size()));
+}
+BENCHMARK(BM_ParseGmkIntoReusedMessage);
+
+void BM_SerializeGmk(benchmark::State& state) {
+  const Bytes& wire = GmkMessage();
+  Message message = ParseOrDie(wire);
+  for (auto _ : state) {
+    Result<Bytes> out = Serialize(message);
+    benchmark::DoNotOptimize(out);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * wire.size()));
+}
+BENCHMARK(BM_SerializeGmk);
+
+// A rejected message (truncated inside the signature) costs a full walk
+// plus the error text: what a fuzzer or a hostile peer pays per input.
+void BM_RejectTruncatedGmk(benchmark::State& state) {
+  Bytes wire = GmkMessage();
+  wire.pop_back();
+  for (auto _ : state) {
+    Result<Message> m = Parse(wire);
+    benchmark::DoNotOptimize(m);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * wire.size()));
+}
+BENCHMARK(BM_RejectTruncatedGmk);
+
+void BM_InspectJsonGmk(benchmark::State& state) {
+  const Bytes& wire = GmkMessage();
+  Message message = ParseOrDie(wire);
+  for (auto _ : state) {
+    std::string json = InspectJson(message).dump();
+    benchmark::DoNotOptimize(json);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * wire.size()));
+}
+BENCHMARK(BM_InspectJsonGmk);
+
+}  // namespace
+}  // namespace mcx::mikey
+
+int main(int argc, char** argv) {
+  mcx::mikey::LoadGmkMessage(argv[0]);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,889 @@
+#include "harness/engine/engine.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include "crypto/srtp_key.h"
+#include "harness/reference/messages.h"
+#include "harness/reference/reference.h"
+#include "harness/sut/process.h"
+#include "harness/sut/shim_protocol.h"
+#include "kms/annex_d.h"
+#include "kms/drbg.h"
+#include "kms/key_store.h"
+#include "kms/ntp_time.h"
+#include "mikey/codec.h"
+#include "mikey/gktp_builder.h"
+#include "mikey/gktp_verifier.h"
+
+namespace mcx::engine {
+namespace {
+
+using checks::CheckList;
+using nlohmann::json;
+using reference::Party;
+using scenario::Scenario;
+using scenario::SutRole;
+
+constexpr char kRogueKms[] = "kms.rogue.invalid";
+constexpr char kRogueGms[] = "sip:gms@rogue.invalid";
+
+uint64_t Fnv1a(std::string_view s, uint64_t h = 1469598103934665603ull) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::string Hex32(uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%08x", v);
+  return buf;
+}
+
+// ---------------------------------------------------------------- the world
+
+struct World {
+  kms::KeyStore store = kms::KeyStore::InMemory();
+  Party primary_gms;
+  std::optional<Party> partner_gms;
+  Party rogue_gms{kRogueGms, kRogueKms};
+  std::map<std::string, std::string> kms_of_member;  // member URI -> KMS URI
+  std::map<std::string, std::string> kms_of_domain;  // "primary"/"partner" -> KMS URI
+  uint64_t t0 = kDefaultClockNtpSeconds;
+  uint64_t seed = 1;
+  reference::GktpOptions options;
+};
+
+Result<std::unique_ptr<World>> BuildWorld(const Scenario& s, const EngineOptions& o) {
+  auto w = std::make_unique<World>();
+  w->seed = o.seed;
+  w->t0 = s.options.start_ntp_seconds ? s.options.start_ntp_seconds : kDefaultClockNtpSeconds;
+  uint64_t case_seed = Fnv1a(s.id, Fnv1a(std::to_string(o.seed)));
+  std::vector<std::string> mc_domains;
+  for (const auto& [name, d] : s.domains) {
+    MCX_RETURN_IF_ERROR(w->store.CreateDomain(
+        {d.kms_uri, d.key_period, d.key_period_offset, Fnv1a(d.kms_uri, case_seed)}));
+    w->kms_of_domain[name] = d.kms_uri;
+    mc_domains.push_back(d.kms_uri);
+  }
+  const auto* primary = s.FindDomain("primary");
+  MCX_RETURN_IF_ERROR(
+      w->store.CreateDomain({kRogueKms, primary->key_period, primary->key_period_offset, Fnv1a(kRogueKms, case_seed)}));
+  // The MC domains trust each other; nobody trusts the rogue KMS.
+  for (const auto& kms : mc_domains) {
+    std::vector<std::string> others;
+    for (const auto& other : mc_domains) {
+      if (other != kms) others.push_back(other);
+    }
+    MCX_RETURN_IF_ERROR(w->store.SetTrustedKms(kms, others));
+  }
+  MCX_RETURN_IF_ERROR(w->store.SetTrustedKms(kRogueKms, {}));
+  w->primary_gms = {primary->gms_uri, primary->kms_uri};
+  if (const auto* partner = s.FindDomain("partner")) w->partner_gms = Party{partner->gms_uri, partner->kms_uri};
+  for (const auto& g : s.groups) {
+    for (const auto& m : g.members) w->kms_of_member[m.uri] = w->kms_of_domain[m.domain];
+  }
+  w->options.identity_hiding = s.options.identity_hiding;
+  w->options.sp_payload = s.options.sp_payload;
+  w->options.key_params = scenario::KeyParamsModeName(s.options.key_params);
+  w->options.sakke_to_self = s.options.sakke_to_self;
+  w->options.cs_id = s.options.cs_id;
+  return w;
+}
+
+// What a KMS would give `identity`: its certificate, key sets for `periods`
+// and the external certificates its domain trusts.
+Result<reference::ProvisionedIdentity> Provision(World& w, const std::string& uri, const std::string& kms_uri,
+                                                 const std::set<uint64_t>& periods) {
+  reference::ProvisionedIdentity p;
+  p.uri = uri;
+  p.kms_uri = kms_uri;
+  kms::KmsResponse base;
+  base.user_uri = uri;
+  base.kms_uri = kms_uri;
+  base.time = kms::Iso8601FromNtpSeconds(w.t0);
+  base.client_req_url = "https://" + kms_uri + "/keymanagement/identity/v1/";
+
+  kms::KmsResponse init = base;
+  init.type = kms::KmsMessageType::kInit;
+  MCX_ASSIGN_OR_RETURN(kms::KmsCertificate cert, w.store.Certificate(kms_uri));
+  init.certificates = {cert};
+  init.client_req_url += "init";
+  p.init_xml = kms::WriteKmsResponse(init);
+
+  kms::KmsResponse prov = base;
+  prov.type = kms::KmsMessageType::kKeyProv;
+  prov.client_req_url += "keyprov";
+  for (uint64_t period : periods) {
+    MCX_ASSIGN_OR_RETURN(kms::KmsKeySet ks, w.store.Provision(kms_uri, uri, period));
+    prov.key_sets.push_back(std::move(ks));
+  }
+  p.keyprov_xml = kms::WriteKmsResponse(prov);
+
+  kms::KmsResponse cache = base;
+  cache.type = kms::KmsMessageType::kCertCache;
+  cache.client_req_url += "certcache";
+  MCX_ASSIGN_OR_RETURN(cache.certificates, w.store.TrustedExternalCertificates(kms_uri));
+  p.certcache_xml = kms::WriteKmsResponse(cache);
+  return p;
+}
+
+Result<std::set<uint64_t>> PeriodsAt(const World& w, const std::string& kms_uri, std::vector<uint64_t> times) {
+  std::set<uint64_t> out;
+  for (uint64_t t : times) {
+    MCX_ASSIGN_OR_RETURN(uint64_t p, w.store.KeyPeriodNo(kms_uri, t));
+    out.insert(p);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- mutations
+
+struct MutationPlan {
+  // Builder-level changes (may replace sender/recipient or spec fields).
+  std::function<void(mikey::GktpSpec&, const World&)> spec;
+  // Wire-level changes after building (re-signed where noted).
+  std::function<Result<Bytes>(Bytes, const mikey::GktpSpec&, const World&)> wire;
+  bool needs_key_params = false;
+};
+
+Result<Bytes> ResignAfter(Bytes wire, const mikey::GktpSpec& spec, const World& w,
+                          const std::function<void(mikey::Message&)>& change) {
+  MCX_ASSIGN_OR_RETURN(mikey::Message m, mikey::Parse(wire));
+  change(m);
+  return mikey::SerializeAndSign(std::move(m), spec.sender, spec.ntp_seconds, w.store);
+}
+
+void ChangeSakkeData(mikey::Message& m, const std::function<void(Bytes&)>& change) {
+  for (auto& p : m.payloads) {
+    if (auto* sakke = std::get_if<mikey::SakkePayload>(&p.body)) change(sakke->data);
+  }
+}
+
+const std::map<std::string, MutationPlan>& MutationPlans() {
+  using Spec = mikey::GktpSpec;
+  static const std::map<std::string, MutationPlan> kPlans = {
+      {"bad-signature", {[](Spec& s, const World&) { s.deviations.corrupt_signature = true; }, nullptr}},
+      {"signer-not-idri",
+       {[](Spec& s, const World&) {
+          s.deviations.sign_as = mikey::GktpParty{"sip:mallory@" + s.sender.kms_uri, s.sender.kms_uri};
+        },
+        nullptr}},
+      {"untrusted-kms",
+       {[](Spec& s, const World& w) { s.sender = {w.rogue_gms.uri, w.rogue_gms.kms_uri}; }, nullptr}},
+      {"sakke-to-other",
+       {[](Spec& s, const World&) {
+          s.deviations.encrypt_to = mikey::GktpParty{"sip:eve@" + s.recipient.kms_uri, s.recipient.kms_uri};
+        },
+        nullptr}},
+      {"tamper-r",
+       {nullptr,
+        [](Bytes wire, const Spec& s, const World& w) {
+          return ResignAfter(std::move(wire), s, w, [](mikey::Message& m) {
+            ChangeSakkeData(m, [](Bytes& d) { d[100] ^= 0x01; });
+          });
+        }}},
+      {"tamper-h",
+       {nullptr,
+        [](Bytes wire, const Spec& s, const World& w) {
+          return ResignAfter(std::move(wire), s, w, [](mikey::Message& m) {
+            ChangeSakkeData(m, [](Bytes& d) { d[d.size() - 1] ^= 0x80; });
+          });
+        }}},
+      {"r-not-on-curve",
+       {nullptr,
+        [](Bytes wire, const Spec& s, const World& w) {
+          return ResignAfter(std::move(wire), s, w, [](mikey::Message& m) {
+            // y := x: (x, x) is not on y^2 = x^3 - 3x for any x of this message.
+            ChangeSakkeData(m, [](Bytes& d) { std::copy(d.begin() + 1, d.begin() + 129, d.begin() + 129); });
+          });
+        }}},
+      {"guk-id-mismatch", {[](Spec& s, const World&) { s.deviations.guk_salt_uri = s.sender.uri; }, nullptr}},
+      {"purpose-not-gmk", {[](Spec& s, const World&) { s.gmk_id = (s.gmk_id & 0x0fffffffu) | 0x10000000u; }, nullptr}},
+      {"v-bit", {[](Spec& s, const World&) { s.deviations.v_flag = true; }, nullptr}},
+      {"t-not-ntp-utc", {[](Spec& s, const World&) { s.deviations.ts_type = mikey::TsType::kNtp; }, nullptr}},
+      {"t-outside-key-period",
+       {[](Spec& s, const World& w) {
+          auto kms = w.store.Kms(s.recipient.kms_uri);
+          s.ntp_seconds += 3 * (kms.ok() ? kms->user_key_period : 2592000);
+        },
+        nullptr}},
+      {"rand-short", {[](Spec& s, const World&) { s.deviations.rand_length = 8; }, nullptr}},
+      {"idrkms-missing",
+       {[](Spec& s, const World&) {
+          s.deviations.omit_idr_kmsi = true;
+          s.deviations.omit_idr_kmsr = true;
+        },
+        nullptr}},
+      {"wrong-recipient-id", {[](Spec& s, const World&) { s.deviations.idrr_uri = s.sender.uri; }, nullptr}},
+      {"sakke-unknown-params", {[](Spec& s, const World&) { s.deviations.sakke_params = 2; }, nullptr}},
+      {"sakke-unknown-id-scheme", {[](Spec& s, const World&) { s.deviations.sakke_id_scheme = 1; }, nullptr}},
+      {"sign-truncated",
+       {nullptr, [](Bytes wire, const Spec&, const World&) -> Result<Bytes> {
+          wire.resize(wire.size() - 20);
+          return wire;
+        }}},
+      {"trailing-bytes", {[](Spec& s, const World&) { s.deviations.trailing_octet = true; }, nullptr}},
+      {"payload-after-sign",
+       {nullptr, [](Bytes wire, const Spec&, const World&) -> Result<Bytes> {
+          // A complete RAND payload (next 0, length 16) after the signature.
+          Bytes rand = {0x00, 0x10};
+          rand.resize(18, 0x33);
+          wire.insert(wire.end(), rand.begin(), rand.end());
+          return wire;
+        }}},
+      {"key-params-revoked",
+       {[](Spec& s, const World&) { s.key_params.params.status = mikey::kKeyStatusShared; }, nullptr, true}},
+      {"key-params-expired",
+       {[](Spec& s, const World&) { s.key_params.params.expiry_time = s.ntp_seconds - 60; }, nullptr, true}},
+      {"key-params-not-yet-active",
+       {[](Spec& s, const World&) { s.key_params.params.activation_time = s.ntp_seconds + 3600; }, nullptr, true}},
+      {"key-params-wrong-type", {[](Spec& s, const World&) { s.key_params.params.key_type = 2; }, nullptr, true}},
+      {"key-params-bad-tag",
+       {[](Spec& s, const World&) {
+          s.key_params.form = mikey::KeyParamsForm::kProtected;
+          s.deviations.key_params_key = Bytes(16, 0x5c);
+        },
+        nullptr, true}},
+  };
+  return kPlans;
+}
+
+// ---------------------------------------------------------------- helpers
+
+// Runs fn(i) for i in [0, n) on `jobs` threads.
+void ParallelFor(size_t n, int jobs, const std::function<void(size_t)>& fn) {
+  size_t threads = jobs > 0 ? static_cast<size_t>(jobs) : std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min(threads, n);
+  if (threads <= 1) {
+    for (size_t i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> pool;
+  for (size_t t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      for (size_t i = next++; i < n; i = next++) fn(i);
+    });
+  }
+  for (auto& th : pool) th.join();
+}
+
+struct Verified {
+  MessageRecord record;
+  mikey::GktpVerification verification;
+};
+
+// Verifies each message for its recipient (in parallel) and records it.
+std::vector<Verified> VerifyAll(const World& w, const Scenario& s, const std::vector<reference::SentGktp>& gktps,
+                                const std::string& expected_sender, const std::string& produced_by,
+                                const std::map<int, uint64_t>& step_clock, int jobs) {
+  std::vector<Verified> out(gktps.size());
+  mikey::GktpVerifier verifier(w.store);
+  ParallelFor(gktps.size(), jobs, [&](size_t i) {
+    const auto& g = gktps[i];
+    Verified& v = out[i];
+    v.record.step = g.step;
+    v.record.from = expected_sender;
+    v.record.to = g.recipient;
+    v.record.produced_by = produced_by;
+    v.record.kind = "gktp";
+    v.record.wire = g.message;
+    mikey::VerifyOptions o;
+    o.recipient_uri = g.recipient;
+    auto kms = w.kms_of_member.find(g.recipient);
+    if (w.partner_gms && g.recipient == w.partner_gms->uri) {
+      o.recipient_kms_uri = w.partner_gms->kms_uri;
+    } else if (g.recipient == w.primary_gms.uri) {
+      o.recipient_kms_uri = w.primary_gms.kms_uri;
+    } else if (kms != w.kms_of_member.end()) {
+      o.recipient_kms_uri = kms->second;
+    } else {
+      v.record.note = "recipient is not part of the scenario";
+    }
+    o.expected_sender_uri = expected_sender;
+    auto t = step_clock.find(g.step);
+    o.now_ntp_seconds = t != step_clock.end() ? t->second : w.t0;
+    if (s.options.key_params != scenario::KeyParamsMode::kNone) o.expected_group_id = s.regroup.temporary_group_id;
+    if (s.procedure == scenario::Procedure::kGroupCreation) o.expected_group_id = s.groups[0].id;
+    v.verification = verifier.Verify(g.message, o);
+    v.record.checks = v.verification.checks.results();
+  });
+  return out;
+}
+
+std::string GroupOfKeys(const Scenario& s) {
+  return s.procedure == scenario::Procedure::kGroupCreation ? s.groups[0].id : s.regroup.temporary_group_id;
+}
+
+// The existing key of a constituent group: from the scenario, else derived.
+std::pair<Bytes, uint32_t> ExistingGroupKey(const World& w, const scenario::Group& g) {
+  SecretBytes key = kms::DrbgDomainKey(w.seed, "constituent-groups");
+  SecretBytes octets = kms::DrbgOctets(key.span(), AsSpan(g.id), 20);
+  Bytes gmk(octets.data(), octets.data() + 16);
+  if (g.existing_gmk_hex) gmk = FromHex(*g.existing_gmk_hex).value();
+  uint32_t id = (static_cast<uint32_t>(octets.data()[16]) << 24 | octets.data()[17] << 16 | octets.data()[18] << 8 |
+                 octets.data()[19]) & 0x0fffffffu;
+  return {gmk, id};
+}
+
+// Flow checks shared by the GMS roles: who got a key, signed by whom, with
+// which key.
+void CheckKeyedSet(CheckList& flow, const std::vector<Verified>& msgs, const std::multiset<std::string>& expected,
+                   const std::string& what) {
+  std::multiset<std::string> actual;
+  for (const auto& m : msgs) actual.insert(m.record.to);
+  std::vector<std::string> missing, extra;
+  std::set_difference(expected.begin(), expected.end(), actual.begin(), actual.end(), std::back_inserter(missing));
+  std::set_difference(actual.begin(), actual.end(), expected.begin(), expected.end(), std::back_inserter(extra));
+  auto join = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s.empty() ? std::string("none") : s;
+  };
+  bool ok = missing.empty() && extra.empty();
+  flow.Expect(ok, "FLOW.COVERAGE",
+              ok ? std::to_string(actual.size()) + " " + what + ", one per affiliated member"
+                 : "missing: " + join(missing) + "; unexpected or duplicate: " + join(extra),
+              join({expected.begin(), expected.end()}), join({actual.begin(), actual.end()}));
+}
+
+void CheckSameKey(CheckList& flow, const std::vector<const Verified*>& msgs,
+                  const std::optional<std::pair<Bytes, uint32_t>>& reference_key) {
+  std::optional<Bytes> first;
+  std::optional<uint32_t> first_id;
+  std::string problem;
+  for (const Verified* m : msgs) {
+    const auto& v = m->verification;
+    if (!v.gmk || !v.gmk_id) {
+      problem = "no GMK recovered from the step-" + std::to_string(m->record.step) + " GKTP to " + m->record.to;
+      break;
+    }
+    Bytes gmk(v.gmk->span().begin(), v.gmk->span().end());
+    if (!first) {
+      first = reference_key ? reference_key->first : gmk;
+      first_id = reference_key ? reference_key->second : *v.gmk_id;
+    }
+    if (gmk != *first || *v.gmk_id != *first_id) {
+      problem = m->record.to + " (step " + std::to_string(m->record.step) + ") got GMK-ID " + Hex32(*v.gmk_id) +
+                (gmk != *first ? " with a different GMK" : "") + "; expected GMK-ID " + Hex32(*first_id);
+      break;
+    }
+  }
+  if (msgs.empty() && !reference_key) {
+    flow.NotApplicable("FLOW.SAME_GMK", "no key was distributed");
+    return;
+  }
+  flow.Expect(problem.empty(), "FLOW.SAME_GMK",
+              problem.empty() ? "all " + std::to_string(msgs.size()) + " recipients hold GMK-ID " +
+                                    (first_id ? Hex32(*first_id) : std::string("?"))
+                              : problem,
+              first_id ? Hex32(*first_id) : "", problem);
+}
+
+void CheckSigner(CheckList& flow, const std::vector<Verified>& msgs, const std::string& signer) {
+  for (const auto& m : msgs) {
+    const auto* sender = m.verification.checks.Find("IDR.SENDER");
+    const auto* sig = m.verification.checks.Find("SIGN.VALID");
+    bool ok = sender && sender->status == checks::CheckStatus::kPass && sig &&
+              sig->status == checks::CheckStatus::kPass;
+    if (!ok) {
+      flow.Fail("FLOW.SIGNER",
+                "the step-" + std::to_string(m.record.step) + " GKTP to " + m.record.to + " is not validly signed by " +
+                    signer,
+                signer, m.verification.sender_uri.value_or("unknown signer"));
+      return;
+    }
+  }
+  flow.Pass("FLOW.SIGNER", "every GKTP validly signed by " + signer);
+}
+
+// ---------------------------------------------------------------- the run
+
+class CaseRunner {
+ public:
+  CaseRunner(const Scenario& s, const EngineOptions& o, TestCaseResult& r) : s_(s), o_(o), r_(r) {}
+
+  void Run();
+
+ private:
+  bool Call(const json& request, json* answer);
+  void Fail(Verdict verdict, const std::string& summary) {
+    r_.verdict = verdict;
+    r_.summary = summary;
+  }
+  std::map<int, uint64_t> StepClock() const {
+    uint64_t t7 = world_->t0;
+    uint64_t t14 = world_->t0 + s_.options.step_advance_seconds;
+    return {{7, t7}, {11, t7}, {14, t14}};
+  }
+  reference::RegroupRequest MakeRegroupRequest() const;
+  void Record(std::vector<Verified>& msgs) {
+    for (auto& m : msgs) r_.messages.push_back(m.record);
+  }
+
+  void RunPrimaryGms();
+  void RunPartnerGms();
+  void RunUe();
+  Result<Bytes> BuildDelivered(const Party& sender, const Party& recipient, const SecretBytes& gmk, uint32_t gmk_id,
+                               uint64_t now, std::string* note);
+
+  const Scenario& s_;
+  const EngineOptions& o_;
+  TestCaseResult& r_;
+  std::unique_ptr<World> world_;
+  std::unique_ptr<sut::ShimClient> shim_;
+  CheckList flow_;
+};
+
+bool CaseRunner::Call(const json& request, json* answer) {
+  sut::CallOutcome out = shim_->Call(request);
+  if (out.ok()) {
+    *answer = std::move(out.answer);
+    return true;
+  }
+  if (out.failure == sut::CallFailure::kUnimplemented) {
+    Fail(Verdict::kSkipped, out.detail);
+    return false;
+  }
+  flow_.Fail("SUT.RESPONSE", std::string(sut::CallFailureName(out.failure)) + ": " + out.detail, "an answer",
+             sut::CallFailureName(out.failure));
+  Fail(out.failure == sut::CallFailure::kShimError ? Verdict::kFailed : Verdict::kError,
+       std::string(sut::CallFailureName(out.failure)) + ": " + out.detail);
+  return false;
+}
+
+reference::RegroupRequest CaseRunner::MakeRegroupRequest() const {
+  reference::RegroupRequest req;
+  req.procedure = scenario::ProcedureName(s_.procedure);
+  req.requester = s_.regroup.requester;
+  req.temporary_group_id = GroupOfKeys(s_);
+  req.primary_gms = world_->primary_gms;
+  req.partner = world_->partner_gms;
+  std::vector<const scenario::Group*> groups;
+  if (s_.procedure == scenario::Procedure::kGroupCreation) {
+    groups.push_back(&s_.groups[0]);
+  } else {
+    for (const auto& id : s_.regroup.constituent_groups) groups.push_back(s_.FindGroup(id));
+  }
+  for (const auto* g : groups) {
+    reference::ConstituentGroup cg;
+    cg.id = g->id;
+    cg.domain = g->domain;
+    if (s_.procedure != scenario::Procedure::kGroupCreation) {
+      auto [gmk, id] = ExistingGroupKey(*world_, *g);
+      cg.gmk = gmk;
+      cg.gmk_id = id;
+    }
+    for (const auto& m : g->members) {
+      cg.members.push_back({m.uri, world_->kms_of_member.at(m.uri), m.affiliated});
+    }
+    req.constituent_groups.push_back(std::move(cg));
+  }
+  req.step_clock = {{7, StepClock().at(7)}, {14, StepClock().at(14)}};
+  req.options = world_->options;
+  return req;
+}
+
+void CaseRunner::RunPrimaryGms() {
+  reference::RegroupRequest req = MakeRegroupRequest();
+  json answer;
+  if (!Call(reference::ToJson(req), &answer)) return;
+  auto gktps = reference::GktpListFromJson(answer);
+  if (!gktps.ok()) {
+    flow_.Fail("SUT.RESPONSE", gktps.error().message(), "a list of GKTPs", "malformed answer");
+    return Fail(Verdict::kError, "protocol-error: " + gktps.error().message());
+  }
+  bool multi = s_.procedure == scenario::Procedure::kMultiDomainRegroup;
+  auto clock = StepClock();
+  std::vector<Verified> sent =
+      VerifyAll(*world_, s_, *gktps, world_->primary_gms.uri, "sut", clock, o_.jobs);
+
+  // Which steps, in which order.
+  {
+    std::string problem;
+    bool seen14 = false;
+    for (const auto& g : *gktps) {
+      if (g.step != 14 && !(multi && g.step == 7)) {
+        problem = "a GKTP labelled step " + std::to_string(g.step) + " (to " + g.recipient + ")";
+        break;
+      }
+      if (g.step == 14) seen14 = true;
+      if (g.step == 7 && seen14) {
+        problem = "step 7 (to the partner GMS) came after step 14";
+        break;
+      }
+    }
+    flow_.Expect(problem.empty(), "FLOW.ORDER", problem.empty() ? "steps in procedure order" : problem,
+                 multi ? "7, then 14" : "14", problem);
+  }
+
+  // Coverage: the partner GMS once (step 7), then each affiliated member of
+  // the primary domain once (step 14).
+  std::multiset<std::string> expected;
+  if (multi) expected.insert(world_->partner_gms->uri);
+  for (const auto& m : s_.AffiliatedMembers()) {
+    if (world_->kms_of_member.at(m.uri) == world_->primary_gms.kms_uri) expected.insert(m.uri);
+  }
+  CheckKeyedSet(flow_, sent, expected, "GKTPs");
+
+  if (multi) {
+    std::vector<const Verified*> step7;
+    for (const auto& v : sent) {
+      if (v.record.step == 7) step7.push_back(&v);
+    }
+    std::string problem;
+    if (step7.size() != 1) {
+      problem = std::to_string(step7.size()) + " step-7 GKTPs";
+    } else if (step7[0]->record.to != world_->partner_gms->uri) {
+      problem = "step 7 went to " + step7[0]->record.to;
+    } else {
+      for (const char* id : {"IDR.RECIPIENT", "SAKKE.DECAP", "GUKID.DERIVATION"}) {
+        const auto* c = step7[0]->verification.checks.Find(id);
+        if (c && c->failed()) problem = std::string(id) + ": " + c->detail;
+      }
+    }
+    flow_.Expect(problem.empty(), "FLOW.PARTNER_KEYING",
+                 problem.empty() ? "step 7 keyed to the partner GMS identity and URI" : problem,
+                 world_->partner_gms->uri, problem);
+  } else {
+    flow_.NotApplicable("FLOW.PARTNER_KEYING", "single-domain procedure");
+  }
+  CheckSigner(flow_, sent, world_->primary_gms.uri);
+
+  // The harness plays the partner GMS: step 11 to its affiliated users.
+  std::vector<Verified> step11;
+  if (multi) {
+    for (const auto& v : sent) {
+      if (v.record.step != 7 || v.record.to != world_->partner_gms->uri) continue;
+      reference::RegroupNotification n;
+      n.primary_gms = world_->primary_gms;
+      n.partner_gms = *world_->partner_gms;
+      n.temporary_group_id = req.temporary_group_id;
+      n.gktp = v.record.wire;
+      n.clock_ntp_seconds = clock.at(11);
+      n.options = world_->options;
+      for (const auto& m : s_.AffiliatedMembers()) {
+        if (world_->kms_of_member.at(m.uri) == world_->partner_gms->kms_uri) {
+          n.affiliated_members.push_back({m.uri, world_->partner_gms->kms_uri});
+        }
+      }
+      reference::ReferenceImplementation partner(world_->store, {}, world_->seed);
+      auto answer11 = partner.HandleRegroupNotification(n);
+      if (answer11.ok() && !answer11->rejected) {
+        step11 = VerifyAll(*world_, s_, answer11->gktps, world_->partner_gms->uri, "harness", clock, o_.jobs);
+      }
+      break;
+    }
+  }
+
+  // Every recipient, in both domains, must end with the same key, and it
+  // must be new.
+  std::vector<const Verified*> all;
+  for (const auto& v : sent) all.push_back(&v);
+  for (const auto& v : step11) all.push_back(&v);
+  CheckSameKey(flow_, all, std::nullopt);
+  {
+    std::string problem;
+    for (const auto& cg : req.constituent_groups) {
+      for (const Verified* v : all) {
+        if (v->verification.gmk && cg.gmk && ConstantTimeEquals(v->verification.gmk->span(), *cg.gmk)) {
+          problem = "the GMK to " + v->record.to + " is the current key of " + cg.id;
+        }
+      }
+    }
+    if (s_.procedure == scenario::Procedure::kGroupCreation) {
+      flow_.NotApplicable("FLOW.NEW_GMK", "group creation has no earlier key");
+    } else {
+      flow_.Expect(problem.empty(), "FLOW.NEW_GMK", problem.empty() ? "the GMK is new" : problem,
+                   "a key no constituent group uses", problem);
+    }
+  }
+  Record(sent);
+  Record(step11);
+}
+
+Result<Bytes> CaseRunner::BuildDelivered(const Party& sender, const Party& recipient, const SecretBytes& gmk,
+                                         uint32_t gmk_id, uint64_t now, std::string* note) {
+  reference::GktpOptions options = world_->options;
+  const MutationPlan* plan = nullptr;
+  if (!s_.injection.mutation.empty()) {
+    auto it = MutationPlans().find(s_.injection.mutation);
+    if (it == MutationPlans().end()) return InvalidArgument("unknown mutation '" + s_.injection.mutation + "'");
+    plan = &it->second;
+    if (plan->needs_key_params && options.key_params == "none") options.key_params = "rel15";
+    *note = "mutation: " + s_.injection.mutation;
+  }
+  mikey::GktpSpec spec = reference::MakeGktpSpec(sender, recipient, gmk, gmk_id, now, options, GroupOfKeys(s_));
+  SecretBytes rand_key = kms::DrbgDomainKey(world_->seed, "harness-rand");
+  SecretBytes rand = kms::DrbgOctets(rand_key.span(), AsSpan(s_.id + "|" + recipient.uri), 16);
+  spec.rand = Bytes(rand.span().begin(), rand.span().end());
+  if (plan && plan->spec) plan->spec(spec, *world_);
+  mikey::GktpBuilder builder(world_->store);
+  MCX_ASSIGN_OR_RETURN(mikey::BuiltGktp built, builder.Build(spec));
+  if (plan && plan->wire) return plan->wire(std::move(built.wire), spec, *world_);
+  return built.wire;
+}
+
+void CaseRunner::RunPartnerGms() {
+  auto clock = StepClock();
+  SecretBytes key = kms::DrbgDomainKey(world_->seed, "harness-gmk");
+  SecretBytes gmk = kms::DrbgOctets(key.span(), AsSpan(s_.id + "|gmk"), 16);
+  SecretBytes id_octets = kms::DrbgOctets(key.span(), AsSpan(s_.id + "|gmk-id"), 4);
+  uint32_t gmk_id = (static_cast<uint32_t>(id_octets.data()[0]) << 24 | id_octets.data()[1] << 16 |
+                     id_octets.data()[2] << 8 | id_octets.data()[3]) & 0x0fffffffu;
+  std::string note;
+  auto wire = BuildDelivered(world_->primary_gms, *world_->partner_gms, gmk, gmk_id, clock.at(7), &note);
+  if (!wire.ok()) return Fail(Verdict::kError, "harness could not build step 7: " + wire.error().ToString());
+
+  std::vector<reference::SentGktp> step7{{7, world_->partner_gms->uri, *wire}};
+  std::vector<Verified> delivered =
+      VerifyAll(*world_, s_, step7, world_->primary_gms.uri, "harness", clock, o_.jobs);
+  delivered[0].record.note = note;
+  bool expect_reject = s_.expect.outcome == scenario::Expectation::Outcome::kReject;
+
+  reference::RegroupNotification n;
+  n.primary_gms = world_->primary_gms;
+  n.partner_gms = *world_->partner_gms;
+  n.temporary_group_id = GroupOfKeys(s_);
+  n.gktp = *wire;
+  n.clock_ntp_seconds = clock.at(11);
+  n.options = world_->options;
+  std::multiset<std::string> expected;
+  for (const auto& m : s_.AffiliatedMembers()) {
+    if (world_->kms_of_member.at(m.uri) == world_->partner_gms->kms_uri) {
+      n.affiliated_members.push_back({m.uri, world_->partner_gms->kms_uri});
+      expected.insert(m.uri);
+    }
+  }
+  Record(delivered);
+  json answer;
+  if (!Call(reference::ToJson(n), &answer)) return;
+  auto parsed = reference::PartnerAnswerFromJson(answer);
+  if (!parsed.ok()) {
+    flow_.Fail("SUT.RESPONSE", parsed.error().message(), "GKTPs or a rejection", "malformed answer");
+    return Fail(Verdict::kError, "protocol-error: " + parsed.error().message());
+  }
+  if (expect_reject) {
+    bool ok = parsed->rejected && parsed->gktps.empty();
+    flow_.Expect(ok, "PARTNER.REJECT",
+                 ok ? "rejected: " + parsed->reason
+                    : "re-keyed " + std::to_string(parsed->gktps.size()) + " users after an invalid step-7 payload (" +
+                          s_.injection.mutation + ")",
+                 "rejection, nothing sent", std::to_string(parsed->gktps.size()) + " GKTPs sent");
+    std::vector<Verified> leaked =
+        VerifyAll(*world_, s_, parsed->gktps, world_->partner_gms->uri, "sut", clock, o_.jobs);
+    Record(leaked);
+    return;
+  }
+  if (parsed->rejected) {
+    flow_.Fail("FLOW.COVERAGE", "rejected a valid step-7 payload: " + parsed->reason, "step-11 GKTPs", "rejection");
+    return;
+  }
+  std::vector<Verified> sent = VerifyAll(*world_, s_, parsed->gktps, world_->partner_gms->uri, "sut", clock, o_.jobs);
+  {
+    std::string problem;
+    for (const auto& g : parsed->gktps) {
+      if (g.step != 11) problem = "a GKTP labelled step " + std::to_string(g.step);
+    }
+    flow_.Expect(problem.empty(), "FLOW.ORDER", problem.empty() ? "all step 11" : problem, "11", problem);
+  }
+  CheckKeyedSet(flow_, sent, expected, "step-11 GKTPs");
+  CheckSigner(flow_, sent, world_->partner_gms->uri);
+  std::vector<const Verified*> all;
+  for (const auto& v : sent) all.push_back(&v);
+  CheckSameKey(flow_, all, std::make_pair(Bytes(gmk.span().begin(), gmk.span().end()), gmk_id));
+  Record(sent);
+}
+
+void CaseRunner::RunUe() {
+  auto clock = StepClock();
+  uint64_t now = clock.at(14);
+  // The UE under test: the first affiliated member; its home GMS sends,
+  // unless the case asks for the other domain's GMS.
+  scenario::Member ue_member = s_.AffiliatedMembers().front();
+  Party ue{ue_member.uri, world_->kms_of_member.at(ue_member.uri)};
+  Party sender = world_->partner_gms && ue.kms_uri == world_->partner_gms->kms_uri ? *world_->partner_gms
+                                                                                 : world_->primary_gms;
+  auto sender_param = s_.injection.params.find("sender");
+  if (sender_param != s_.injection.params.end()) {
+    if (sender_param->second == "partner-gms" && world_->partner_gms) sender = *world_->partner_gms;
+    if (sender_param->second == "primary-gms") sender = world_->primary_gms;
+  }
+  SecretBytes key = kms::DrbgDomainKey(world_->seed, "harness-gmk");
+  SecretBytes gmk = kms::DrbgOctets(key.span(), AsSpan(s_.id + "|gmk"), 16);
+  SecretBytes id_octets = kms::DrbgOctets(key.span(), AsSpan(s_.id + "|gmk-id"), 4);
+  uint32_t gmk_id = (static_cast<uint32_t>(id_octets.data()[0]) << 24 | id_octets.data()[1] << 16 |
+                     id_octets.data()[2] << 8 | id_octets.data()[3]) & 0x0fffffffu;
+  std::string note;
+  auto wire = BuildDelivered(sender, ue, gmk, gmk_id, now, &note);
+  if (!wire.ok()) return Fail(Verdict::kError, "harness could not build the GKTP: " + wire.error().ToString());
+
+  std::vector<reference::SentGktp> one{{14, ue.uri, *wire}};
+  std::vector<Verified> delivered = VerifyAll(*world_, s_, one, sender.uri, "harness", clock, o_.jobs);
+  delivered[0].record.note = note;
+  delivered[0].record.from = sender.uri;
+  const mikey::GktpVerification& hv = delivered[0].verification;
+
+  // A negative case is only meaningful if the message really is invalid in
+  // the way the case says.
+  for (const auto& id : s_.expect.failing_checks) {
+    const auto* c = hv.checks.Find(id);
+    if (!c || !c->failed()) {
+      Record(delivered);
+      return Fail(Verdict::kError, "test case defect: the injected message does not fail " + id);
+    }
+  }
+
+  reference::DeliverRequest req;
+  req.ue = ue;
+  req.sender = sender.uri;
+  req.gktp = *wire;
+  req.clock_ntp_seconds = now;
+  req.srtp_cs_id = s_.options.cs_id;
+  SecretBytes rand_key = kms::DrbgDomainKey(world_->seed, "srtp-rand");
+  SecretBytes rand = kms::DrbgOctets(rand_key.span(), AsSpan(s_.id), 16);
+  req.srtp_rand = Bytes(rand.span().begin(), rand.span().end());
+  Record(delivered);
+  json answer;
+  if (!Call(reference::ToJson(req), &answer)) return;
+  auto parsed = reference::DeliverAnswerFromJson(answer);
+  if (!parsed.ok()) {
+    flow_.Fail("SUT.RESPONSE", parsed.error().message(), "accepted/rejected", "malformed answer");
+    return Fail(Verdict::kError, "protocol-error: " + parsed.error().message());
+  }
+  if (s_.expect.outcome == scenario::Expectation::Outcome::kReject) {
+    flow_.Expect(!parsed->accepted, "UE.REJECT",
+                 parsed->accepted ? "accepted an invalid GKTP (" + s_.injection.mutation + ")"
+                                  : "rejected: " + parsed->reason,
+                 "rejected", parsed->accepted ? "accepted" : "rejected");
+    return;
+  }
+  if (!parsed->accepted) {
+    flow_.Fail("UE.ACCEPT", "rejected a valid GKTP: " + parsed->reason, "accepted", "rejected");
+    return;
+  }
+  auto expected_keys = SrtpKeysFromGmk(gmk.span(), gmk_id, req.srtp_cs_id, *hv.csb_id, req.srtp_rand);
+  std::string problem;
+  if (parsed->gmk_id != gmk_id) {
+    problem = "GMK-ID " + Hex32(parsed->gmk_id) + ", expected " + Hex32(gmk_id);
+  } else if (!expected_keys.ok()) {
+    problem = "harness could not derive SRTP keys: " + expected_keys.error().message();
+  } else if (!ConstantTimeEquals(parsed->srtp_master_key, expected_keys->master_key.span())) {
+    problem = "SRTP master key differs from TS 33.180 7.4 derivation";
+  } else if (!ConstantTimeEquals(parsed->srtp_master_salt, expected_keys->master_salt.span())) {
+    problem = "SRTP master salt differs from TS 33.180 7.4 derivation";
+  }
+  flow_.Expect(problem.empty(), "UE.ACCEPT",
+               problem.empty() ? "accepted; GMK-ID " + Hex32(gmk_id) + " and SRTP master key/salt match" : problem,
+               "GMK-ID " + Hex32(gmk_id) + " and matching SRTP keys", problem);
+}
+
+void CaseRunner::Run() {
+  auto world = BuildWorld(s_, o_);
+  if (!world.ok()) return Fail(Verdict::kError, "harness setup: " + world.error().ToString());
+  world_ = std::move(world).value();
+
+  sut::ProcessOptions po;
+  po.command = o_.sut_command;
+  auto process = sut::SutProcess::Start(po);
+  if (!process.ok()) return Fail(Verdict::kError, "SUT could not be started: " + process.error().ToString());
+  shim_ = std::make_unique<sut::ShimClient>(std::move(process).value(), o_.timeout);
+
+  json answer;
+  json hello = {{"type", "hello"},        {"protocol", sut::kShimProtocolVersion},
+                {"seed", o_.seed},        {"clock_ntp_seconds", world_->t0},
+                {"test_case", s_.id},     {"role", scenario::SutRoleName(s_.role)}};
+  if (Call(hello, &answer)) {
+    auto parsed = sut::ParseHelloAnswer(answer);
+    std::string role = scenario::SutRoleName(s_.role);
+    if (!parsed.ok()) {
+      flow_.Fail("SUT.RESPONSE", parsed.error().message(), "a hello answer", "malformed");
+      Fail(Verdict::kError, "protocol-error: " + parsed.error().message());
+    } else if (std::find(parsed->roles.begin(), parsed->roles.end(), role) == parsed->roles.end()) {
+      Fail(Verdict::kSkipped, parsed->name + " does not play role " + role);
+    } else {
+      r_.verdict = Verdict::kPassed;  // until something says otherwise
+    }
+  }
+
+  if (r_.verdict == Verdict::kPassed) {
+    // Provision the identities the SUT plays, for every key period the case touches.
+    std::vector<reference::ProvisionedIdentity> ids;
+    auto clock = StepClock();
+    std::vector<uint64_t> times = {clock.at(7), clock.at(14)};
+    auto add = [&](const std::string& uri, const std::string& kms) -> Status {
+      MCX_ASSIGN_OR_RETURN(std::set<uint64_t> periods, PeriodsAt(*world_, kms, times));
+      MCX_ASSIGN_OR_RETURN(reference::ProvisionedIdentity p, Provision(*world_, uri, kms, periods));
+      ids.push_back(std::move(p));
+      return Status::Ok();
+    };
+    Status st = Status::Ok();
+    if (s_.role == SutRole::kPrimaryGms) st = add(world_->primary_gms.uri, world_->primary_gms.kms_uri);
+    if (s_.role == SutRole::kPartnerGms) st = add(world_->partner_gms->uri, world_->partner_gms->kms_uri);
+    if (s_.role == SutRole::kUe) {
+      const auto& m = s_.AffiliatedMembers().front();
+      st = add(m.uri, world_->kms_of_member.at(m.uri));
+    }
+    if (!st.ok()) {
+      Fail(Verdict::kError, "harness could not provision: " + st.error().ToString());
+    } else if (Call(reference::ToJson(ids), &answer)) {
+      switch (s_.role) {
+        case SutRole::kPrimaryGms: RunPrimaryGms(); break;
+        case SutRole::kPartnerGms: RunPartnerGms(); break;
+        case SutRole::kUe: RunUe(); break;
+      }
+    }
+  }
+
+  sut::ExitInfo exit = shim_->Shutdown();
+  r_.sut_exit = exit.ToString();
+  r_.sut_stderr_tail = shim_->StderrTail();
+  r_.flow_checks = flow_.results();
+  if (r_.verdict == Verdict::kPassed) {
+    auto failed = r_.FailedCheckIds();
+    if (!failed.empty()) {
+      r_.verdict = Verdict::kFailed;
+      std::string ids;
+      for (const auto& id : failed) ids += (ids.empty() ? "" : ", ") + id;
+      r_.summary = "failed: " + ids;
+    } else {
+      r_.summary = "all checks passed";
+    }
+  }
+}
+
+}  // namespace
+
+const std::vector<MutationInfo>& Mutations() {
+  static const std::vector<MutationInfo> kInfo = [] {
+    std::vector<MutationInfo> out;
+    for (const auto& [name, plan] : MutationPlans()) out.push_back({name, ""});
+    return out;
+  }();
+  return kInfo;
+}
+
+TestCaseResult RunTestCase(const Scenario& s, const EngineOptions& options) {
+  auto start = std::chrono::steady_clock::now();
+  TestCaseResult r;
+  r.id = s.id;
+  r.title = s.title;
+  r.role = scenario::SutRoleName(s.role);
+  r.spec_clauses = s.spec_clauses;
+  r.source_file = s.source_file;
+  CaseRunner(s, options, r).Run();
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return r;
+}
+
+}  // namespace mcx::engine

@@ -1,0 +1,45 @@
+// The scenario engine: runs one conformance test case against an
+// implementation under test. It builds the test's world (KMS domains and key
+// material), starts the SUT shim, provisions it, drives the role it plays
+// through the procedure, plays every other role with the reference
+// implementation, verifies every key payload for its recipient and checks the
+// flow across the whole run. It never throws and never hangs: every SUT
+// failure becomes a verdict.
+#ifndef MCXTEST_HARNESS_ENGINE_ENGINE_H_
+#define MCXTEST_HARNESS_ENGINE_ENGINE_H_
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/engine/result.h"
+#include "harness/scenario/scenario.h"
+
+namespace mcx::engine {
+
+// 2024-01-01T00:00:00Z: the clock every run starts from unless a scenario
+// says otherwise, so that runs are reproducible.
+inline constexpr uint64_t kDefaultClockNtpSeconds = 3913056000;
+
+struct EngineOptions {
+  std::string sut_command;
+  std::chrono::milliseconds timeout{30000};
+  uint64_t seed = 1;
+  int jobs = 0;  // verification threads; 0 = all cores
+};
+
+struct MutationInfo {
+  std::string_view name;
+  std::string_view description;
+};
+// The ways the harness can break the message it hands a `ue` or
+// `partner-gms` SUT (scenario field inject.mutation).
+const std::vector<MutationInfo>& Mutations();
+
+TestCaseResult RunTestCase(const scenario::Scenario& scenario, const EngineOptions& options);
+
+}  // namespace mcx::engine
+
+#endif  // MCXTEST_HARNESS_ENGINE_ENGINE_H_

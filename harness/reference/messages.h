@@ -1,0 +1,130 @@
+// The requests of the shim protocol (docs/shim-protocol.md) as C++ values,
+// with their JSON forms. The engine sends them to a SUT; the reference
+// implementation (in-process, or as //harness/sut:reference_sut) handles them.
+#ifndef MCXTEST_HARNESS_REFERENCE_MESSAGES_H_
+#define MCXTEST_HARNESS_REFERENCE_MESSAGES_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "crypto/bytes.h"
+#include "crypto/result.h"
+#include "crypto/secret.h"
+
+namespace mcx::reference {
+
+struct Party {
+  std::string uri;
+  std::string kms_uri;
+};
+
+struct GktpOptions {
+  bool identity_hiding = false;
+  bool sp_payload = true;
+  std::string key_params = "none";  // none | rel15 | rel13
+  bool sakke_to_self = false;
+  uint8_t cs_id = 4;
+};
+
+struct GroupMember {
+  std::string uri;
+  std::string kms_uri;  // the member's home domain
+  bool affiliated = true;
+};
+
+struct ConstituentGroup {
+  std::string id;
+  std::string domain;
+  std::vector<GroupMember> members;
+  std::optional<Bytes> gmk;  // the group's current key, which must not be reused
+  std::optional<uint32_t> gmk_id;
+};
+
+struct RegroupRequest {
+  std::string procedure = "multi-domain-regroup";
+  std::string requester;
+  std::string temporary_group_id;
+  Party primary_gms;
+  std::optional<Party> partner;
+  // With every member and whether it is affiliated: the GMS keys the
+  // affiliated members of its own domain only (the partner GMS keys its own).
+  std::vector<ConstituentGroup> constituent_groups;
+  std::map<int, uint64_t> step_clock;     // step -> NTP seconds for T
+  GktpOptions options;
+};
+
+struct RegroupNotification {
+  Party primary_gms;
+  Party partner_gms;  // the receiver itself
+  std::string temporary_group_id;
+  Bytes gktp;
+  std::vector<Party> affiliated_members;  // of the partner domain
+  uint64_t clock_ntp_seconds = 0;
+  GktpOptions options;
+};
+
+struct DeliverRequest {
+  Party ue;
+  std::string sender;
+  Bytes gktp;
+  uint64_t clock_ntp_seconds = 0;
+  uint8_t srtp_cs_id = 4;
+  Bytes srtp_rand;
+};
+
+// One GKTP as sent at a procedure step.
+struct SentGktp {
+  int step = 0;
+  std::string recipient;
+  Bytes message;
+};
+
+struct PartnerAnswer {
+  std::vector<SentGktp> gktps;
+  bool rejected = false;
+  std::string reason;
+};
+
+struct DeliverAnswer {
+  bool accepted = false;
+  std::string reason;
+  uint32_t gmk_id = 0;
+  Bytes srtp_master_key;
+  Bytes srtp_master_salt;
+};
+
+// Identity key material as a KMS would deliver it (Annex D XML documents).
+struct ProvisionedIdentity {
+  std::string uri;
+  std::string kms_uri;
+  std::string init_xml;
+  std::string keyprov_xml;
+  std::string certcache_xml;
+};
+
+nlohmann::json ToJson(const RegroupRequest& r);
+nlohmann::json ToJson(const RegroupNotification& r);
+nlohmann::json ToJson(const DeliverRequest& r);
+nlohmann::json ToJson(const std::vector<ProvisionedIdentity>& identities);
+nlohmann::json ToJson(const PartnerAnswer& a);
+nlohmann::json ToJson(const DeliverAnswer& a);
+nlohmann::json GktpListJson(const std::vector<SentGktp>& gktps);
+
+// Strict readers; errors name the field. (The SUT side reads requests, the
+// harness side reads answers: both are untrusted.)
+Result<RegroupRequest> RegroupRequestFromJson(const nlohmann::json& j);
+Result<RegroupNotification> RegroupNotificationFromJson(const nlohmann::json& j);
+Result<DeliverRequest> DeliverRequestFromJson(const nlohmann::json& j);
+Result<std::vector<ProvisionedIdentity>> ProvisionFromJson(const nlohmann::json& j);
+Result<std::vector<SentGktp>> GktpListFromJson(const nlohmann::json& j);
+Result<PartnerAnswer> PartnerAnswerFromJson(const nlohmann::json& j);
+Result<DeliverAnswer> DeliverAnswerFromJson(const nlohmann::json& j);
+
+}  // namespace mcx::reference
+
+#endif  // MCXTEST_HARNESS_REFERENCE_MESSAGES_H_

@@ -1,0 +1,344 @@
+#include "harness/reference/reference.h"
+
+#include <algorithm>
+
+#include "crypto/guk_id.h"
+#include "crypto/random.h"
+#include "crypto/srtp_key.h"
+#include "kms/annex_d.h"
+#include "kms/drbg.h"
+
+namespace mcx::reference {
+namespace {
+
+using mikey::GktpSpec;
+
+constexpr uint8_t kGroupIdIei = 0x78;  // TLV-E "MCPTT group ID" in the key parameters
+
+// Checks a UE's verifier applies; a UE defect drops one of them.
+const std::vector<std::pair<std::string_view, std::string_view>> kUeIgnores = {
+    {"ue-accepts-bad-signature", "SIGN.VALID"},   {"ue-ignores-signer-trust", "SIGN.TRUST"},
+    {"ue-ignores-guk-id", "GUKID.DERIVATION"},    {"ue-ignores-revoked", "KEYPARAMS.STATUS"},
+    {"ue-ignores-key-times", "KEYPARAMS.TIMES"},  {"ue-accepts-v-bit", "HDR.VBIT"},
+    {"ue-ignores-purpose-tag", "KEYID.PURPOSE"},  {"ue-ignores-time-type", "T.TYPE"},
+};
+
+}  // namespace
+
+const std::vector<DefectInfo>& Defects() {
+  static const std::vector<DefectInfo> kDefects = {
+      // Primary GMS.
+      {"salt-from-sender-uri", "primary-gms", "derives each GUK-ID from its own URI instead of the recipient's",
+       {"GUKID.DERIVATION"}},
+      {"guk-id-without-purpose-tag", "primary-gms", "XORs the salt over all 32 bits, clobbering the purpose tag",
+       {"KEYID.PURPOSE"}},
+      {"reuse-constituent-gmk", "primary-gms", "reuses a constituent group's GMK for the temporary group",
+       {"FLOW.NEW_GMK"}},
+      {"different-gmk-per-domain", "primary-gms", "sends the partner GMS a different GMK than its own users",
+       {"FLOW.SAME_GMK"}},
+      {"primary-keys-partner-users", "primary-gms", "keys the partner domain's users itself instead of leaving it to the partner GMS",
+       {"FLOW.COVERAGE"}},
+      {"step7-to-partner-users", "primary-gms", "encrypts step 7 to the partner's users instead of the partner GMS",
+       {"FLOW.PARTNER_KEYING"}},
+      {"stale-key-period", "primary-gms", "puts UIDs of the previous key period in its messages",
+       {"IDR.RECIPIENT", "SAKKE.DECAP"}},
+      {"v-bit-set", "primary-gms", "asks for a verification message (V bit 1)", {"HDR.VBIT"}},
+      {"sp-profile-wrong", "primary-gms", "announces AES-CM instead of the AES-GCM group profile", {"SP.PROFILE"}},
+      {"rand-8-octets", "primary-gms", "sends an 8-octet RAND", {"RAND.LENGTH"}},
+      {"idrkmsr-missing", "primary-gms", "omits the IDRkmsr payload", {"IDR.PRESENT"}},
+      {"sign-whole-message", "primary-gms", "signs the whole message with a zeroed signature field", {"SIGN.VALID"}},
+      {"ext7-wrong-key", "primary-gms", "encrypts the key parameters under the wrong key", {"KEYPARAMS.DECRYPT"}},
+      {"key-params-wrong-type", "primary-gms", "labels the key as a CSK in the key parameters", {"KEYPARAMS.TYPE"}},
+      {"gktp-to-non-affiliated", "primary-gms", "also keys members that are not affiliated", {"FLOW.COVERAGE"}},
+      {"member-skipped", "primary-gms", "forgets the last affiliated member", {"FLOW.COVERAGE"}},
+      {"t-not-ntp-utc", "primary-gms", "sends T as plain NTP instead of NTP-UTC", {"T.TYPE"}},
+      {"pck-purpose-tag", "primary-gms", "creates a GMK-ID with the PCK purpose tag", {"KEYID.PURPOSE"}},
+      {"sakke-wrong-id-scheme", "primary-gms", "marks the SAKKE payload with ID scheme 1", {"SAKKE.PARAMS"}},
+      {"steps-out-of-order", "primary-gms", "keys its own users (step 14) before the partner GMS (step 7)",
+       {"FLOW.ORDER"}},
+      {"wrong-kmsi", "primary-gms", "names the partner's KMS as its own in IDRkmsi", {"IDR.KMS"}},
+      // Partner GMS.
+      {"partner-signs-as-primary", "partner-gms", "names the primary GMS as the sender of step 11",
+       {"FLOW.SIGNER"}},
+      {"partner-accepts-bad-signature", "partner-gms", "re-keys its users even when the step-7 signature is invalid",
+       {"PARTNER.REJECT"}},
+      {"partner-new-gmk", "partner-gms", "creates its own GMK instead of re-encrypting the primary's",
+       {"FLOW.SAME_GMK"}},
+      {"partner-skips-member", "partner-gms", "forgets one of its affiliated users", {"FLOW.COVERAGE"}},
+      // UE.
+      {"ue-accepts-bad-signature", "ue", "accepts a GKTP whose ECCSI signature is invalid", {"UE.REJECT"}},
+      {"ue-ignores-signer-trust", "ue", "accepts signatures under a KMS it does not trust", {"UE.REJECT"}},
+      {"ue-ignores-guk-id", "ue", "takes the GMK-ID from the SPI without checking the GUK-ID", {"UE.REJECT"}},
+      {"ue-ignores-revoked", "ue", "accepts a key the key parameters mark revoked", {"UE.REJECT"}},
+      {"ue-ignores-key-times", "ue", "accepts expired or not yet active keys", {"UE.REJECT"}},
+      {"ue-accepts-v-bit", "ue", "accepts a GMK message with the V bit set", {"UE.REJECT"}},
+      {"ue-ignores-purpose-tag", "ue", "accepts a key whose ID is not tagged GMK", {"UE.REJECT"}},
+      {"ue-ignores-time-type", "ue", "accepts a T payload that is not NTP-UTC", {"UE.REJECT"}},
+      {"ue-wrong-srtp-label", "ue", "derives the SRTP master key with the salt constant", {"UE.ACCEPT"}},
+  };
+  return kDefects;
+}
+
+const DefectInfo* FindDefect(std::string_view name) {
+  for (const auto& d : Defects()) {
+    if (d.name == name) return &d;
+  }
+  return nullptr;
+}
+
+ReferenceImplementation::ReferenceImplementation(const kms::KeyStore& store, std::set<std::string> defects,
+                                                 std::optional<uint64_t> seed)
+    : store_(store), defects_(std::move(defects)), seed_(seed), builder_(store), verifier_(store) {}
+
+Result<SecretBytes> ReferenceImplementation::NewGmk(const std::string& label) {
+  if (!seed_) return RandomSecret(16);
+  SecretBytes key = kms::DrbgDomainKey(*seed_, "reference-gms");
+  std::string l = "gmk|" + label + "|" + std::to_string(counter_++);
+  return kms::DrbgOctets(key.span(), AsSpan(l), 16);
+}
+
+Result<uint32_t> ReferenceImplementation::NewGmkId(const std::string& label) {
+  MCX_ASSIGN_OR_RETURN(SecretBytes r, NewGmk("id|" + label));
+  uint32_t id = static_cast<uint32_t>(r.data()[0]) << 24 | r.data()[1] << 16 | r.data()[2] << 8 | r.data()[3];
+  // Purpose tag 0 (GMK) in the top 4 bits, 28 random bits below.
+  id &= 0x0fffffffu;
+  if (Has("pck-purpose-tag")) id |= static_cast<uint32_t>(KeyPurpose::kPck) << 28;
+  return id;
+}
+
+GktpSpec MakeGktpSpec(const Party& sender, const Party& recipient, const SecretBytes& gmk, uint32_t gmk_id,
+                      uint64_t ntp_seconds, const GktpOptions& options, const std::string& group_id) {
+  GktpSpec spec;
+  spec.sender = {sender.uri, sender.kms_uri};
+  spec.recipient = {recipient.uri, recipient.kms_uri};
+  spec.gmk = gmk;
+  spec.gmk_id = gmk_id;
+  spec.ntp_seconds = ntp_seconds;
+  spec.identity_hiding = options.identity_hiding;
+  spec.include_sp = options.sp_payload;
+  spec.cs_id = options.cs_id;
+  spec.sakke_to_self = options.sakke_to_self;
+  if (options.key_params != "none") {
+    spec.key_params.form =
+        options.key_params == "rel15" ? mikey::KeyParamsForm::kProtected : mikey::KeyParamsForm::kClear;
+    spec.key_params.params.key_type = static_cast<uint8_t>(KeyPurpose::kGmk);
+    spec.key_params.params.status = mikey::kKeyStatusValid | mikey::kKeyStatusShared;
+    spec.key_params.params.group_ids = std::vector<mikey::GroupIdTlv>{{kGroupIdIei, ToBytes(group_id)}};
+    spec.key_params.date_time = ntp_seconds;
+  }
+  return spec;
+}
+
+Result<std::vector<SentGktp>> ReferenceImplementation::HandleRegroupRequest(const RegroupRequest& r) {
+  const Party& self = r.primary_gms;
+  if (!store_.HasDomain(self.kms_uri)) return InvalidArgument("not provisioned for KMS " + self.kms_uri);
+  bool multi = r.procedure == "multi-domain-regroup";
+  if (multi && !r.partner) return InvalidArgument("a multi-domain regroup needs a partner GMS");
+  auto clock = [&](int step) {
+    auto it = r.step_clock.find(step);
+    if (it != r.step_clock.end()) return it->second;
+    return r.step_clock.empty() ? uint64_t{0} : r.step_clock.begin()->second;
+  };
+
+  // Step 6: a new GMK and GMK-ID for the temporary group.
+  MCX_ASSIGN_OR_RETURN(SecretBytes gmk, NewGmk(r.temporary_group_id));
+  MCX_ASSIGN_OR_RETURN(uint32_t gmk_id, NewGmkId(r.temporary_group_id));
+  if (Has("reuse-constituent-gmk")) {
+    for (const auto& g : r.constituent_groups) {
+      if (g.gmk) {
+        gmk = SecretBytes(*g.gmk);
+        if (g.gmk_id) gmk_id = *g.gmk_id;
+        break;
+      }
+    }
+  }
+
+  // Who gets a key: affiliated members of this domain, once each.
+  std::vector<Party> own, foreign, not_affiliated;
+  std::set<std::string> seen;
+  for (const auto& g : r.constituent_groups) {
+    for (const auto& m : g.members) {
+      if (!seen.insert(m.uri).second) continue;
+      Party p{m.uri, m.kms_uri};
+      if (!m.affiliated) {
+        not_affiliated.push_back(p);
+      } else if (m.kms_uri == self.kms_uri) {
+        own.push_back(p);
+      } else {
+        foreign.push_back(p);
+      }
+    }
+  }
+  std::vector<Party> step14 = own;
+  if (Has("primary-keys-partner-users")) step14.insert(step14.end(), foreign.begin(), foreign.end());
+  if (Has("gktp-to-non-affiliated")) step14.insert(step14.end(), not_affiliated.begin(), not_affiliated.end());
+  if (Has("member-skipped") && !step14.empty()) step14.pop_back();
+
+  auto apply_defects = [&](GktpSpec& spec) {
+    mikey::Deviations& d = spec.deviations;
+    if (Has("salt-from-sender-uri")) d.guk_salt_uri = self.uri;
+    if (Has("guk-id-without-purpose-tag")) {
+      auto guk = GukIdFromGmkId(spec.gmk.span(), spec.gmk_id, spec.recipient.uri);
+      if (guk.ok()) d.csb_id = *guk ^ 0x50000000u;
+    }
+    if (Has("stale-key-period")) {
+      auto period = store_.KeyPeriodNo(spec.recipient.kms_uri, spec.ntp_seconds);
+      if (period.ok() && *period > 0) d.uid_key_period_no = *period - 1;
+    }
+    d.v_flag = Has("v-bit-set");
+    if (Has("sp-profile-wrong")) {
+      auto policy = mikey::DefaultGroupPolicy();
+      for (auto& p : policy) {
+        if (p.type == 0) p.value = {1};  // AES-CM
+      }
+      d.sp_params = policy;
+      spec.include_sp = true;
+    }
+    if (Has("rand-8-octets")) d.rand_length = 8;
+    d.omit_idr_kmsr = Has("idrkmsr-missing");
+    d.sign_whole_message = Has("sign-whole-message");
+    if (Has("ext7-wrong-key")) d.key_params_key = Bytes(16, 0xa5);
+    if (Has("key-params-wrong-type")) spec.key_params.params.key_type = static_cast<uint8_t>(KeyPurpose::kCsk);
+    if (Has("t-not-ntp-utc")) d.ts_type = mikey::TsType::kNtp;
+    if (Has("sakke-wrong-id-scheme")) d.sakke_id_scheme = 1;
+    if (Has("wrong-kmsi") && r.partner) d.idr_kmsi = r.partner->kms_uri;
+  };
+
+  std::vector<SentGktp> step7_out, step14_out;
+  if (multi) {
+    SecretBytes partner_gmk = gmk;
+    if (Has("different-gmk-per-domain")) {
+      MCX_ASSIGN_OR_RETURN(partner_gmk, NewGmk(r.temporary_group_id + "|partner"));
+    }
+    std::vector<Party> step7_targets{*r.partner};
+    if (Has("step7-to-partner-users") && !foreign.empty()) step7_targets = foreign;
+    for (const Party& target : step7_targets) {
+      GktpSpec spec = MakeGktpSpec(self, target, partner_gmk, gmk_id, clock(7), r.options, r.temporary_group_id);
+      apply_defects(spec);
+      MCX_ASSIGN_OR_RETURN(mikey::BuiltGktp built, builder_.Build(spec));
+      step7_out.push_back({7, target.uri, std::move(built.wire)});
+    }
+  }
+  for (const Party& member : step14) {
+    GktpSpec spec = MakeGktpSpec(self, member, gmk, gmk_id, clock(14), r.options, r.temporary_group_id);
+    apply_defects(spec);
+    MCX_ASSIGN_OR_RETURN(mikey::BuiltGktp built, builder_.Build(spec));
+    step14_out.push_back({14, member.uri, std::move(built.wire)});
+  }
+  std::vector<SentGktp> out;
+  auto append = [&out](std::vector<SentGktp>& v) { std::move(v.begin(), v.end(), std::back_inserter(out)); };
+  if (Has("steps-out-of-order")) {
+    append(step14_out);
+    append(step7_out);
+  } else {
+    append(step7_out);
+    append(step14_out);
+  }
+  return out;
+}
+
+Result<PartnerAnswer> ReferenceImplementation::HandleRegroupNotification(const RegroupNotification& n) {
+  const Party& self = n.partner_gms;
+  mikey::VerifyOptions options;
+  options.recipient_uri = self.uri;
+  options.recipient_kms_uri = self.kms_uri;
+  options.expected_sender_uri = n.primary_gms.uri;
+  options.now_ntp_seconds = n.clock_ntp_seconds;
+  options.expected_group_id = n.temporary_group_id;
+  mikey::GktpVerification v = verifier_.Verify(n.gktp, options);
+
+  PartnerAnswer answer;
+  std::vector<std::string> failed;
+  for (const auto& c : v.checks.results()) {
+    if (!c.failed_must()) continue;
+    if (Has("partner-accepts-bad-signature") && (c.id == "SIGN.VALID" || c.id == "SIGN.TRUST")) continue;
+    failed.push_back(c.id + ": " + c.detail);
+  }
+  if (!failed.empty() || !v.gmk || !v.gmk_id) {
+    answer.rejected = true;
+    answer.reason = failed.empty() ? "GMK not recovered" : failed.front();
+    return answer;
+  }
+  SecretBytes gmk = *v.gmk;
+  uint32_t gmk_id = *v.gmk_id;
+  if (Has("partner-new-gmk")) {
+    MCX_ASSIGN_OR_RETURN(gmk, NewGmk(n.temporary_group_id + "|own"));
+  }
+  std::vector<Party> members = n.affiliated_members;
+  if (Has("partner-skips-member") && !members.empty()) members.pop_back();
+  // Step 11: re-encrypt to each affiliated user of this domain, signed by us.
+  for (const Party& member : members) {
+    GktpSpec spec = MakeGktpSpec(self, member, gmk, gmk_id, n.clock_ntp_seconds, n.options, n.temporary_group_id);
+    if (Has("partner-signs-as-primary")) {
+      spec.sender = {n.primary_gms.uri, n.primary_gms.kms_uri};
+      spec.deviations.sign_as = mikey::GktpParty{self.uri, self.kms_uri};
+    }
+    MCX_ASSIGN_OR_RETURN(mikey::BuiltGktp built, builder_.Build(spec));
+    answer.gktps.push_back({11, member.uri, std::move(built.wire)});
+  }
+  return answer;
+}
+
+Result<DeliverAnswer> ReferenceImplementation::HandleDeliver(const DeliverRequest& request) {
+  mikey::VerifyOptions options;
+  options.recipient_uri = request.ue.uri;
+  if (!request.ue.kms_uri.empty()) options.recipient_kms_uri = request.ue.kms_uri;
+  options.expected_sender_uri = request.sender;
+  options.now_ntp_seconds = request.clock_ntp_seconds;
+  mikey::GktpVerification v = verifier_.Verify(request.gktp, options);
+
+  DeliverAnswer answer;
+  for (const auto& c : v.checks.results()) {
+    if (!c.failed_must()) continue;
+    bool ignored = false;
+    for (const auto& [defect, check] : kUeIgnores) ignored = ignored || (Has(defect) && c.id == check);
+    if (ignored) continue;
+    answer.reason = c.id + ": " + c.detail;
+    return answer;
+  }
+  if (!v.gmk || !v.gmk_id || !v.csb_id) {
+    answer.reason = "no GMK recovered";
+    return answer;
+  }
+  Bytes rand = request.srtp_rand.empty() ? v.rand : request.srtp_rand;
+  MCX_ASSIGN_OR_RETURN(SrtpKeys keys, SrtpKeysFromGmk(v.gmk->span(), *v.gmk_id, request.srtp_cs_id, *v.csb_id, rand));
+  answer.accepted = true;
+  answer.gmk_id = *v.gmk_id;
+  answer.srtp_master_key.assign(keys.master_key.span().begin(), keys.master_key.span().end());
+  answer.srtp_master_salt.assign(keys.master_salt.span().begin(), keys.master_salt.span().end());
+  if (Has("ue-wrong-srtp-label")) {
+    // The salt's label constant (0x39A2C14B) used for the master key too.
+    Bytes label = {0x39, 0xa2, 0xc1, 0x4b, request.srtp_cs_id};
+    Bytes csb = FixedBigEndian(*v.csb_id, 4);
+    label.insert(label.end(), csb.begin(), csb.end());
+    label.insert(label.end(), rand.begin(), rand.end());
+    MCX_ASSIGN_OR_RETURN(SecretBytes wrong, MikeyPrfHmacSha256(v.gmk->span(), label, 16));
+    answer.srtp_master_key.assign(wrong.span().begin(), wrong.span().end());
+  }
+  return answer;
+}
+
+Result<kms::KeyStore> StoreFromProvisioning(const std::vector<ProvisionedIdentity>& identities) {
+  kms::KeyStore store = kms::KeyStore::InMemory();
+  std::set<std::string> imported;
+  auto import_cert = [&](const kms::KmsCertificate& cert) -> Status {
+    if (!imported.insert(cert.kms_uri).second) return Status::Ok();
+    return store.ImportCertificate(cert);
+  };
+  for (const auto& id : identities) {
+    MCX_ASSIGN_OR_RETURN(kms::KmsResponse init, kms::ParseKmsResponse(id.init_xml));
+    for (const auto& cert : init.certificates) MCX_RETURN_IF_ERROR(import_cert(cert));
+    if (!id.certcache_xml.empty()) {
+      MCX_ASSIGN_OR_RETURN(kms::KmsResponse cache, kms::ParseKmsResponse(id.certcache_xml));
+      for (const auto& cert : cache.certificates) MCX_RETURN_IF_ERROR(import_cert(cert));
+    }
+  }
+  // Key sets after every certificate, so each validates against its KMS.
+  for (const auto& id : identities) {
+    MCX_ASSIGN_OR_RETURN(kms::KmsResponse prov, kms::ParseKmsResponse(id.keyprov_xml));
+    for (const auto& ks : prov.key_sets) MCX_RETURN_IF_ERROR(store.ImportKeySet(ks));
+  }
+  return store;
+}
+
+}  // namespace mcx::reference

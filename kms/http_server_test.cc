@@ -1,0 +1,291 @@
+#include "kms/http_server.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "kms/annex_d.h"
+#include "kms/ntp_time.h"
+
+namespace mcx::kms {
+namespace {
+
+constexpr char kPrimary[] = "kms.police.example";
+constexpr char kPartner[] = "kms.fire.example";
+constexpr char kAlice[] = "sip:alice@police.example";
+constexpr uint64_t kPeriod = 2592000;
+constexpr uint64_t kPeriodNo = 1500;
+// A fixed "now" inside key period 1500.
+constexpr uint64_t kNow = kPeriodNo * kPeriod + 1234;
+
+std::shared_ptr<KeyStore> TwoDomainStore() {
+  auto store = std::make_shared<KeyStore>(KeyStore::InMemory());
+  for (const char* kms : {kPrimary, kPartner}) {
+    DomainConfig config;
+    config.kms_uri = kms;
+    config.user_key_period = kPeriod;
+    config.seed = 99;
+    EXPECT_TRUE(store->CreateDomain(config).ok());
+  }
+  EXPECT_TRUE(store->Provision(kPrimary, kAlice, kPeriodNo).ok());
+  return store;
+}
+
+std::string RequestBody(const std::string& user, const std::string& kms, const std::string& url) {
+  KmsRequest r;
+  r.user_uri = user;
+  r.kms_uri = kms;
+  r.time = Iso8601FromNtpSeconds(kNow);
+  r.client_req_url = url;
+  return WriteKmsRequest(r);
+}
+
+class KmsHttpServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = TwoDomainStore();
+    KmsServerOptions options;
+    options.clock = [] { return kNow; };
+    options.log = [this](const std::string& line) {
+      std::lock_guard lock(log_mu_);
+      log_.push_back(line);
+    };
+    auto server = KmsHttpServer::Start(store_, options);
+    ASSERT_TRUE(server.ok()) << server.error().ToString();
+    server_ = std::move(server).value();
+    ASSERT_GT(server_->port(), 0);
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+    client_->set_read_timeout(30, 0);
+  }
+
+  httplib::Result Post(const std::string& path, const std::string& body = "") {
+    return client_->Post(path.c_str(), body, "application/xml");
+  }
+
+  KmsResponse ParseOk(const httplib::Result& res) {
+    EXPECT_TRUE(res) << "no HTTP response";
+    if (!res) return {};
+    EXPECT_EQ(res->status, 200) << res->body;
+    EXPECT_NE(res->get_header_value("Content-Type").find("application/xml"), std::string::npos);
+    auto parsed = ParseKmsResponse(res->body);
+    EXPECT_TRUE(parsed.ok()) << (parsed.ok() ? "" : parsed.error().ToString()) << "\n" << res->body;
+    return parsed.ok() ? *parsed : KmsResponse{};
+  }
+
+  std::shared_ptr<KeyStore> store_;
+  std::unique_ptr<KmsHttpServer> server_;
+  std::unique_ptr<httplib::Client> client_;
+  std::mutex log_mu_;
+  std::vector<std::string> log_;
+};
+
+TEST_F(KmsHttpServerTest, InitReturnsTheRootCertificate) {
+  const std::string url = server_->BaseUrl() + "/keymanagement/identity/v1/init";
+  const KmsResponse r = ParseOk(Post("/keymanagement/identity/v1/init", RequestBody(kAlice, kPrimary, url)));
+  EXPECT_EQ(r.type, KmsMessageType::kInit);
+  EXPECT_EQ(r.user_uri, kAlice);
+  EXPECT_EQ(r.kms_uri, kPrimary);
+  EXPECT_EQ(r.client_req_url, url);
+  EXPECT_EQ(r.time, Iso8601FromNtpSeconds(kNow));
+  ASSERT_EQ(r.certificates.size(), 1u);
+  EXPECT_EQ(r.certificates[0], *store_->Certificate(kPrimary));
+  EXPECT_EQ(r.certificates[0].role, CertificateRole::kRoot);
+}
+
+TEST_F(KmsHttpServerTest, CertCacheOfEachDomainCarriesThePartnerAsExternal) {
+  const KmsResponse fire = ParseOk(Post(std::string("/") + kPartner + "/keymanagement/identity/v1/certcache"));
+  EXPECT_EQ(fire.type, KmsMessageType::kCertCache);
+  EXPECT_EQ(fire.kms_uri, kPartner);
+  EXPECT_EQ(fire.user_uri, kAnonymousUri);
+  ASSERT_EQ(fire.certificates.size(), 1u);
+  EXPECT_EQ(fire.certificates[0].kms_uri, kPrimary);
+  EXPECT_EQ(fire.certificates[0].role, CertificateRole::kExternal);
+  EXPECT_EQ(fire.certificates[0].pub_auth_key, store_->Kms(kPrimary)->kpak);
+
+  const KmsResponse police =
+      ParseOk(Post("/keymanagement/identity/v1/certcache/3", RequestBody(kAlice, kPrimary, "u")));
+  ASSERT_EQ(police.certificates.size(), 1u);
+  EXPECT_EQ(police.certificates[0].kms_uri, kPartner);
+}
+
+TEST_F(KmsHttpServerTest, KeyProvByPathIdentityAndTime) {
+  const std::string path = std::string("/") + kPrimary + "/keymanagement/identity/v1/keyprov/" +
+                           "sip%3Aalice%40police.example/" + NtpTimestampHex(kPeriodNo * kPeriod + 5);
+  const KmsResponse r = ParseOk(Post(path));
+  EXPECT_EQ(r.type, KmsMessageType::kKeyProv);
+  ASSERT_EQ(r.key_sets.size(), 1u);
+  EXPECT_EQ(r.key_sets[0], *store_->KeySet(kPrimary, kAlice, kPeriodNo));
+  EXPECT_EQ(r.user_uri, kAlice);
+}
+
+TEST_F(KmsHttpServerTest, KeyProvForTheRequesterIssuesOnDemand) {
+  // Bob has no stored key set; the partner KMS issues one for the current period.
+  const KmsResponse r = ParseOk(Post("/keymanagement/identity/v1/keyprov",
+                                     RequestBody("sip:bob@fire.example", kPartner, "http://x/keyprov")));
+  ASSERT_EQ(r.key_sets.size(), 1u);
+  const KmsKeySet& k = r.key_sets[0];
+  EXPECT_EQ(k.user_uri, "sip:bob@fire.example");
+  EXPECT_EQ(k.kms_uri, kPartner);
+  EXPECT_EQ(k.key_period_no, kPeriodNo);
+  EXPECT_EQ(k, *store_->KeySet(kPartner, "sip:bob@fire.example", kPeriodNo));
+  // A GMS server URI with a '/' travels percent-encoded in one path segment.
+  const KmsResponse gms =
+      ParseOk(Post(std::string("/") + kPrimary + "/keymanagement/identity/v1/keyprov/https%3A%2F%2Fgms.police.example%2Fg"));
+  ASSERT_EQ(gms.key_sets.size(), 1u);
+  EXPECT_EQ(gms.key_sets[0].user_uri, "https://gms.police.example/g");
+}
+
+TEST_F(KmsHttpServerTest, MalformedRequestsGetAReasonAndTheServerKeepsServing) {
+  struct Case {
+    std::string method, path, body;
+    int status;
+    std::string reason;
+  };
+  const std::string init = "/keymanagement/identity/v1/init";
+  const std::vector<Case> cases = {
+      {"GET", init, "", 405, "HTTP POST"},
+      {"POST", "/", "", 404, "no KMS resource"},
+      {"POST", "/keymanagement/identity/v1/frobnicate", "", 404, "unknown KMS resource"},
+      {"POST", init, "", 400, "which KMS?"},
+      {"POST", init, "<KmsRequest", 400, "KmsRequest: malformed XML"},
+      {"POST", init, "<KmsRequest xmlns=\"urn:wrong\"/>", 400, "namespace 'urn:wrong'"},
+      {"POST", init, RequestBody(kAlice, kPrimary, "u"), 200, ""},
+      {"POST", std::string("/") + kPartner + init, RequestBody(kAlice, kPrimary, "u"), 400, "is not the KMS addressed"},
+      {"POST", "/kms.nowhere.example" + init, "", 404, "no KMS 'kms.nowhere.example'"},
+      {"POST", "/a/b/keymanagement/identity/v1/init", "", 400, "at most one path segment"},
+      {"POST", std::string("/") + kPrimary + "/keymanagement/identity/v1/keyprov", "", 400, "keyprov needs an identity"},
+      {"POST", std::string("/") + kPrimary + "/keymanagement/identity/v1/keyprov/sip%3Aa%40b/NOTHEX0000000000", "",
+       400, "non-hex"},
+      {"POST", std::string("/") + kPrimary + "/keymanagement/identity/v1/keyprov/sip%ZZa", "", 400,
+       "bad percent-escape"},
+      {"POST", std::string("/") + kPrimary + "/keymanagement/identity/v1/keyprov/sip%0Aa", "", 400,
+       "control character"},
+      {"POST", std::string("/") + kPrimary + "/keymanagement/identity/v1/certcache/x1", "", 400, "decimal digits"},
+      {"POST", init, std::string(kMaxRequestBody + 10, ' '), 413, "request body too large"},
+  };
+  for (const Case& c : cases) {
+    httplib::Result res = c.method == "GET" ? client_->Get(c.path.c_str())
+                                            : client_->Post(c.path.c_str(), c.body, "application/xml");
+    ASSERT_TRUE(res) << c.method << " " << c.path << ": no response";
+    EXPECT_EQ(res->status, c.status) << c.path << ": " << res->body;
+    if (!c.reason.empty()) {
+      EXPECT_NE(res->body.find(c.reason), std::string::npos) << c.path << ": " << res->body;
+    }
+  }
+  // Still serving.
+  const KmsResponse r = ParseOk(Post(std::string("/") + kPrimary + init));
+  EXPECT_EQ(r.kms_uri, kPrimary);
+  std::lock_guard lock(log_mu_);
+  EXPECT_GE(log_.size(), cases.size());
+}
+
+// Sends raw octets and returns the response (headers and body), waiting at
+// most 10 s.
+std::string RawExchange(int port, const std::string& request) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  EXPECT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  EXPECT_EQ(send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+  timeval timeout{10, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  std::string response;
+  char buffer[4096];
+  for (ssize_t n; (n = recv(fd, buffer, sizeof(buffer), 0)) > 0;) {
+    response.append(buffer, static_cast<size_t>(n));
+    // Done once the headers and the Content-Length octets of body are in.
+    const size_t header_end = response.find("\r\n\r\n");
+    const size_t length_at = response.find("Content-Length: ");
+    if (header_end != std::string::npos && length_at != std::string::npos && length_at < header_end) {
+      const size_t length = std::stoul(response.substr(length_at + 16));
+      if (response.size() >= header_end + 4 + length) break;
+    }
+  }
+  close(fd);
+  return response;
+}
+
+TEST_F(KmsHttpServerTest, BrokenHttpGetsAReasonToo) {
+  const std::string no_length = RawExchange(
+      server_->port(), "POST /kms.police.example/keymanagement/identity/v1/init HTTP/1.1\r\nHost: x\r\n"
+                       "Connection: close\r\n\r\n");
+  EXPECT_NE(no_length.find(" 400 "), std::string::npos) << no_length;
+  EXPECT_NE(no_length.find("Content-Length: 0"), std::string::npos) << no_length;
+  const std::string garbage = RawExchange(server_->port(), "HELLO KMS\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(garbage.find(" 400 "), std::string::npos) << garbage;
+  EXPECT_NE(garbage.find("malformed HTTP request"), std::string::npos) << garbage;
+  const KmsResponse r = ParseOk(Post("/kms.police.example/keymanagement/identity/v1/init"));
+  EXPECT_EQ(r.kms_uri, kPrimary);
+}
+
+TEST_F(KmsHttpServerTest, StopsAndReleasesThePort) {
+  const int port = server_->port();
+  server_->Stop();
+  server_->Stop();  // idempotent
+  httplib::Client after("127.0.0.1", port);
+  after.set_connection_timeout(1, 0);
+  EXPECT_FALSE(after.Post("/keymanagement/identity/v1/init", "", "application/xml"));
+}
+
+TEST(KmsHttpServerStartTest, RejectsBadOptionsAndBusyPorts) {
+  auto store = std::make_shared<KeyStore>(KeyStore::InMemory());
+  KmsServerOptions bad_port;
+  bad_port.port = 70000;
+  EXPECT_FALSE(KmsHttpServer::Start(store, bad_port).ok());
+  EXPECT_FALSE(KmsHttpServer::Start(nullptr, KmsServerOptions()).ok());
+  auto first = KmsHttpServer::Start(store, KmsServerOptions());
+  ASSERT_TRUE(first.ok());
+  KmsServerOptions same;
+  same.port = (*first)->port();
+  auto second = KmsHttpServer::Start(store, same);
+  EXPECT_FALSE(second.ok());
+}
+
+TEST(KmsHttpHandlerTest, SingleDomainStoreNeedsNoKmsNameAndHostHeaderSelects) {
+  KeyStore store = KeyStore::InMemory();
+  DomainConfig config;
+  config.kms_uri = kPrimary;
+  config.seed = 1;
+  ASSERT_TRUE(store.CreateDomain(config).ok());
+  KmsServerOptions options;
+  options.clock = [] { return kNow; };
+  KmsHttpResponse r = HandleKmsRequest(store, options, {"POST", "/keymanagement/identity/v1/init", "", ""});
+  EXPECT_EQ(r.status, 200) << r.body;
+  config.kms_uri = kPartner;
+  ASSERT_TRUE(store.CreateDomain(config).ok());
+  r = HandleKmsRequest(store, options, {"POST", "/keymanagement/identity/v1/init", "", ""});
+  EXPECT_EQ(r.status, 400);
+  r = HandleKmsRequest(store, options, {"POST", "/keymanagement/identity/v1/init", std::string(kPartner) + ":8080", ""});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(ParseKmsResponse(r.body)->kms_uri, kPartner);
+  options.default_kms = kPrimary;
+  r = HandleKmsRequest(store, options, {"POST", "/keymanagement/identity/v1/init", "", ""});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(ParseKmsResponse(r.body)->kms_uri, kPrimary);
+  // Before the key period offset there is no key period.
+  KmsServerOptions early;
+  early.clock = [] { return uint64_t{0}; };
+  DomainConfig offset;
+  offset.kms_uri = "kms.late.example";
+  offset.user_key_offset = 1000;
+  offset.seed = 2;
+  ASSERT_TRUE(store.CreateDomain(offset).ok());
+  r = HandleKmsRequest(store, early, {"POST", "/kms.late.example/keymanagement/identity/v1/keyprov/sip%3Ax%40y", "", ""});
+  EXPECT_EQ(r.status, 400) << r.body;
+}
+
+TEST(LoopbackTest, RecognisesLoopbackHosts) {
+  for (const char* h : {"127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]"}) EXPECT_TRUE(IsLoopbackHost(h)) << h;
+  for (const char* h : {"0.0.0.0", "10.0.0.1", "127.0.0.1.evil", "::", "example.org", ""}) {
+    EXPECT_FALSE(IsLoopbackHost(h)) << h;
+  }
+}
+
+}  // namespace
+}  // namespace mcx::kms

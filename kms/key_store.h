@@ -1,0 +1,143 @@
+// A key store: the KMS side of every test. It holds several security domains
+// (say a primary and a partner MC system), each with its KMS certificate,
+// optionally its master secrets (then it can issue key sets for any identity
+// and key period) and the key sets issued so far. Every domain trusts the
+// certificates of the other domains in the same store as External KMSs.
+//
+// On disk it is a directory (format in docs/keystore.md):
+//
+//   DIR/keystore.json                                  format marker
+//   DIR/domains/<KMS>/certificate.xml                  Annex D KmsCertificate, Role="Root"
+//   DIR/domains/<KMS>/master-secrets.json              KSAK, z (mode 0600; absent for public-only domains)
+//   DIR/domains/<KMS>/keysets/<identity>.<period>.xml  Annex D KmsKeySet (mode 0600)
+//
+// Loading is all or nothing: every file is parsed strictly and every key set
+// validated against its certificate before Load returns a store, so a store
+// is never half-loaded. The same content exports as one JSON file, which
+// Load also accepts.
+#ifndef MCXTEST_KMS_KEY_STORE_H_
+#define MCXTEST_KMS_KEY_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crypto/bytes.h"
+#include "crypto/result.h"
+#include "crypto/secret.h"
+#include "kms/annex_d.h"
+
+namespace mcx::kms {
+
+// 30 days, as in the Annex D examples.
+inline constexpr uint64_t kDefaultUserKeyPeriod = 2592000;
+
+struct DomainConfig {
+  std::string kms_uri;
+  uint64_t user_key_period = kDefaultUserKeyPeriod;  // seconds
+  uint64_t user_key_offset = 0;                      // seconds
+  // Set: every secret of the domain comes from kms/drbg.h, so the same seed
+  // gives byte-identical files. Unset: OpenSSL randomness.
+  std::optional<uint64_t> seed;
+};
+
+// What a verifier needs to know about a KMS.
+struct KmsPublicParams {
+  std::string kms_uri;
+  Bytes kpak;      // ECCSI KPAK, 65 octets
+  Bytes z_t;       // SAKKE Z_T, 257 octets
+  uint64_t user_key_period = 0;
+  uint64_t user_key_offset = 0;
+};
+
+class KeyStore {
+ public:
+  // An empty store that lives only in memory (nothing is ever written).
+  static KeyStore InMemory();
+  // An empty store backed by `dir`; `dir` must not exist or be empty.
+  static Result<KeyStore> Create(const std::string& dir);
+  // A store directory, or a JSON file written by ExportJson (then the store
+  // is in-memory). All or nothing; errors name the file and element.
+  static Result<KeyStore> Load(const std::string& path);
+  // Load(dir) if it holds a store, else Create(dir).
+  static Result<KeyStore> OpenOrCreate(const std::string& dir);
+
+  KeyStore(KeyStore&&) noexcept;
+  KeyStore& operator=(KeyStore&&) noexcept;
+  ~KeyStore();
+
+  // Empty for an in-memory store.
+  const std::string& directory() const;
+
+  // ---- building
+
+  // A new domain with fresh (or seeded) master secrets.
+  Status CreateDomain(const DomainConfig& config);
+  // A domain known only by its certificate (a partner KMS, published
+  // vectors): it can answer with stored key sets but issue none.
+  Status ImportCertificate(const KmsCertificate& certificate);
+  // A key set issued elsewhere, validated against its KMS's certificate.
+  Status ImportKeySet(const KmsKeySet& key_set);
+  // Issues (or returns the already stored) key set of `identity` for key
+  // period `key_period_no`, validates it and keeps it (on disk too).
+  Result<KmsKeySet> Provision(std::string_view kms_uri, std::string_view identity, uint64_t key_period_no);
+
+  // Restricts which other domains `kms_uri` trusts as external KMSs (by
+  // default: all of them). Kept in memory only; a test uses it to model a
+  // KMS nobody trusts.
+  Status SetTrustedKms(std::string_view kms_uri, const std::vector<std::string>& trusted);
+
+  // ---- lookups (thread-safe)
+
+  std::vector<std::string> KmsUris() const;  // sorted
+  bool HasDomain(std::string_view kms_uri) const;
+  bool HasMasterSecrets(std::string_view kms_uri) const;
+  Result<KmsPublicParams> Kms(std::string_view kms_uri) const;
+  // The domain's own certificate (Role="Root").
+  Result<KmsCertificate> Certificate(std::string_view kms_uri) const;
+  // The certificates `kms_uri` trusts for inter-domain traffic: every other
+  // domain's, marked Role="External", sorted by KMS URI.
+  Result<std::vector<KmsCertificate>> TrustedExternalCertificates(std::string_view kms_uri) const;
+  Result<uint64_t> KeyPeriodNo(std::string_view kms_uri, uint64_t ntp_seconds) const;
+
+  // The key set of `identity` for a key period: the stored one, else issued
+  // on demand when the domain has its master secrets (kept in memory, not
+  // written). Issued sets are validated before they are returned.
+  Result<KmsKeySet> KeySet(std::string_view kms_uri, std::string_view identity, uint64_t key_period_no) const;
+  // The same without naming the KMS: the domain that holds key sets of
+  // `identity`, or the store's only domain (an error if several domains
+  // hold key sets of `identity`, or none does and there are several).
+  Result<KmsKeySet> KeySet(std::string_view identity, uint64_t key_period_no) const;
+  Result<std::string> KmsForIdentity(std::string_view identity) const;
+  // Stored key sets of a domain, sorted by (identity, period).
+  std::vector<KmsKeySet> StoredKeySets(std::string_view kms_uri) const;
+
+  // ---- export
+
+  // The whole store as JSON (schema in docs/keystore.md); KSAK, z, SSK and
+  // RSK only when `include_secrets`. Deterministic.
+  std::string ExportJson(bool include_secrets) const;
+  // A human-readable summary for `mcxtest kms show`.
+  std::string Describe() const;
+
+  struct State;
+
+ private:
+  explicit KeyStore(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+// The file-name form of a URI inside a store: [A-Za-z0-9._-] kept, every
+// other octet (and a leading '.') as %XX; long names end in a hash.
+std::string StoreFileName(std::string_view uri);
+
+// The validity window of a key period as xsd:dateTime (UTC).
+Result<std::pair<std::string, std::string>> KeyPeriodValidity(uint64_t key_period, uint64_t key_period_offset,
+                                                              uint64_t key_period_no);
+
+}  // namespace mcx::kms
+
+#endif  // MCXTEST_KMS_KEY_STORE_H_
