@@ -831,7 +831,7 @@ void CaseRunner::Run() {
     if (s_.role == SutRole::kPrimaryGms) st = add(world_->primary_gms.uri, world_->primary_gms.kms_uri);
     if (s_.role == SutRole::kPartnerGms) st = add(world_->partner_gms->uri, world_->partner_gms->kms_uri);
     if (s_.role == SutRole::kUe) {
-      const auto& m = s_.AffiliatedMembers().front();
+      const scenario::Member m = s_.AffiliatedMembers().front();
       st = add(m.uri, world_->kms_of_member.at(m.uri));
     }
     if (!st.ok()) {
