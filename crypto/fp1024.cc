@@ -527,6 +527,14 @@ void AddWide(Wide& r, const Wide& a, const Wide& b) {
   for (size_t i = 0; i < 2 * kLimbs; ++i) carry = AddCarry(carry, a.v[i], b.v[i], &r.v[i]);
 }
 
+void MulSubMul(Fp& r, const Fp& a, const Fp& b, const Fp& c, const Fp& d) {
+  Wide ab, cd;
+  MulWide(ab, a, b);
+  MulWide(cd, c, d);
+  SubWide(ab, ab, cd);
+  Redc(r, ab);
+}
+
 void Redc(Fp& r, const Wide& t) {
   uint64_t copy[2 * kLimbs];
   std::memcpy(copy, t.v.data(), sizeof(copy));

@@ -79,8 +79,10 @@ void MulWide(Wide& r, const Fp& a, const Fp& b);
 void SubWide(Wide& r, const Wide& a, const Wide& b);
 // r = a + b; the caller guarantees a + b < p * 2^1024.
 void AddWide(Wide& r, const Wide& a, const Wide& b);
-// Montgomery reduction of t < p * 2^1024.
+// Montgomery reduction of any t < 2^2048.
 void Redc(Fp& r, const Wide& t);
+// r = a*b - c*d with a single reduction.
+void MulSubMul(Fp& r, const Fp& a, const Fp& b, const Fp& c, const Fp& d);
 
 // Test hook: with `force` the portable C multiplication is used even where
 // the x86-64 MULX/ADX code would be, so tests check both on one machine.

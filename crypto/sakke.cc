@@ -1,10 +1,10 @@
 #include "crypto/sakke.h"
 
 #include <openssl/bn.h>
-#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include <array>
+#include <memory>
 #include <string>
 
 #include "crypto/fp1024.h"

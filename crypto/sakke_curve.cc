@@ -149,14 +149,11 @@ void Double(JacobianPoint& r, const JacobianPoint& a) {
   Sqr(x3, alpha);
   Sub(x3, x3, beta4);
   Sub(x3, x3, beta4);
-  Fp y3;
+  Fp y3, gamma2, gamma4;
   Sub(t1, beta4, x3);
-  Mul(y3, alpha, t1);
-  Sqr(t2, gamma);
-  Dbl(t2, t2);
-  Dbl(t2, t2);
-  Dbl(t2, t2);
-  Sub(y3, y3, t2);
+  Dbl(gamma2, gamma);
+  Dbl(gamma4, gamma2);
+  MulSubMul(y3, alpha, t1, gamma2, gamma4);  // alpha (4 beta - X3) - 8 gamma^2
   r.x = x3;
   r.y = y3;
   r.z = z3;
@@ -196,10 +193,9 @@ void AddMixed(JacobianPoint& r, const JacobianPoint& a, const AffinePoint& b) {
   Sub(x3, x3, v);
   Sub(x3, x3, v);
   Sub(t, v, x3);
-  Mul(y3, rr, t);
-  Mul(t, a.y, j);
-  Dbl(t, t);
-  Sub(y3, y3, t);
+  Fp y2;
+  Dbl(y2, a.y);
+  MulSubMul(y3, rr, t, y2, j);
   Add(z3, a.z, h);
   Sqr(z3, z3);
   Sub(z3, z3, z1z1);
@@ -250,10 +246,9 @@ void Add(JacobianPoint& r, const JacobianPoint& a, const JacobianPoint& b) {
   Sub(x3, x3, v);
   Sub(x3, x3, v);
   Sub(t, v, x3);
-  Mul(y3, rr, t);
-  Mul(t, s1, j);
-  Dbl(t, t);
-  Sub(y3, y3, t);
+  Fp s1_2;
+  Dbl(s1_2, s1);
+  MulSubMul(y3, rr, t, s1_2, j);
   Add(z3, a.z, b.z);
   Sqr(z3, z3);
   Sub(z3, z3, z1z1);
@@ -347,16 +342,16 @@ constexpr int kTableWindows =
 constexpr int kTableHalf = 1 << (FixedBaseTable::kWindowBits - 1);
 
 // Signed fixed-window digits in [-2^(w-1), 2^(w-1)].
-void SignedWindows(const Scalar& k, int8_t digits[kTableWindows]) {
+void SignedWindows(const Scalar& k, int16_t digits[kTableWindows]) {
   constexpr int w = FixedBaseTable::kWindowBits;
   int carry = 0;
   for (int i = 0; i < kTableWindows; ++i) {
     int v = static_cast<int>(ScalarBits(k, i * w, w)) + carry;
     if (v > kTableHalf) {
-      digits[i] = static_cast<int8_t>(v - (1 << w));
+      digits[i] = static_cast<int16_t>(v - (1 << w));
       carry = 1;
     } else {
-      digits[i] = static_cast<int8_t>(v);
+      digits[i] = static_cast<int16_t>(v);
       carry = 0;
     }
   }
@@ -381,7 +376,7 @@ FixedBaseTable::FixedBaseTable(const AffinePoint& base) : base_(base) {
 }
 
 void FixedBaseTable::MulAdd(JacobianPoint& acc, const Scalar& k) const {
-  int8_t digits[kTableWindows];
+  int16_t digits[kTableWindows];
   SignedWindows(k, digits);
   for (int i = 0; i < kTableWindows; ++i) {
     int d = digits[i];

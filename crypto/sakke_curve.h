@@ -68,11 +68,11 @@ JacobianPoint ScalarMul(const AffinePoint& base, const Scalar& k);
 
 // [k]B for a base known in advance: one affine point per signed window
 // digit and window position, so a multiplication is ~1024/kWindowBits
-// mixed additions and no doublings. ~2.4 MB; immutable after construction
-// and safe to share between threads.
+// mixed additions and no doublings. 129 x 128 affine points (4.2 MB);
+// immutable after construction and safe to share between threads.
 class FixedBaseTable {
  public:
-  static constexpr int kWindowBits = 7;
+  static constexpr int kWindowBits = 8;
   explicit FixedBaseTable(const AffinePoint& base);
   JacobianPoint Mul(const Scalar& k) const;
   // Adds [k]B into acc (lets two tables share one accumulator).

@@ -1,7 +1,5 @@
 #include "crypto/sakke_pairing.h"
 
-#include <cstring>
-
 #include "crypto/secret.h"
 
 namespace mcx::sakke_internal {
@@ -37,19 +35,19 @@ const std::vector<int8_t>& LoopDigits(int width) {
   return width == 2 ? *naf : *windowed;
 }
 
-// One tangent step: T <- 2T and the tangent line at T, evaluated at
-// psi(B) = (-x_B, i*y_B) and scaled by 2*Y*Z^3 (an F_p factor), is
-//   alpha * (Z^2 * x_B + X) - 2 * Y^2  +  i * (2 * Y * Z) * Z^2 * y_B
-// with alpha = 3 * (X - Z^2)(X + Z^2) (the a = -3 doubling).
-// Returns (coefficient of x_B, constant, coefficient of i*y_B).
+// A line value at psi(B) is c_x * x_B + c_0 + i * c_y * y_B; these are the
+// coefficients that do not depend on B.
 struct LineParts {
   Fp c_x;
   Fp c_0;
   Fp c_y;
 };
 
-// With `b` the line is evaluated into `value` (4 multiplications);
-// without, its B-independent parts go to `parts` for PreparedLines.
+// One tangent step: T <- 2T (Jacobian, a = -3) and the tangent line at T,
+// evaluated at psi(B) = (-x_B, i*y_B) and scaled by the F_p factor 2*Y*Z^3:
+//   alpha * (Z^2 * x_B + X) - 2 * Y^2  +  i * (2 * Y * Z) * Z^2 * y_B
+// with alpha = 3 * (X - Z^2)(X + Z^2). With `b` the line is evaluated into
+// `value` (4 multiplications); without, its coefficients go to `parts`.
 void DoubleStep(JacobianPoint& t, const AffinePoint* b, Fp2* value, LineParts* parts) {
   Fp delta, gamma, beta, alpha, t1, t2;
   Sqr(delta, t.z);
@@ -88,13 +86,11 @@ void DoubleStep(JacobianPoint& t, const AffinePoint* b, Fp2* value, LineParts* p
   Sqr(x3, alpha);
   Sub(x3, x3, beta4);
   Sub(x3, x3, beta4);
-  Sub(t1, beta4, x3);
-  Mul(y3, alpha, t1);
-  Sqr(t2, gamma);
-  Dbl(t2, t2);
-  Dbl(t2, t2);
-  Dbl(t2, t2);
-  Sub(y3, y3, t2);
+  // Y3 = alpha (4 beta - X3) - (2 gamma)(4 gamma); t1 still holds 2 gamma.
+  Sub(t2, beta4, x3);
+  Fp gamma4;
+  Dbl(gamma4, t1);
+  MulSubMul(y3, alpha, t2, t1, gamma4);
   t.x = x3;
   t.y = y3;
   t.z = z3;
@@ -125,10 +121,9 @@ void AddStep(JacobianPoint& t, const AffinePoint& s, const AffinePoint* b, Fp2* 
   Sub(x3, x3, v);
   Sub(x3, x3, v);
   Sub(tmp, v, x3);
-  Mul(y3, rr, tmp);
-  Mul(tmp, t.y, j);
-  Dbl(tmp, tmp);
-  Sub(y3, y3, tmp);
+  Fp y2;
+  Dbl(y2, t.y);
+  MulSubMul(y3, rr, tmp, y2, j);
   Add(z3, t.z, h);
   Sqr(z3, z3);
   Sub(z3, z3, z1z1);
@@ -193,10 +188,6 @@ const GeneratorTable& GetGeneratorTable() {
   }();
   return *table;
 }
-
-}  // namespace
-
-namespace {
 
 // Plain NAF loop; used where the windowed loop's small multiples of A
 // degenerate (A of tiny order, never a valid SAKKE point).

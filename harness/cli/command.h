@@ -43,6 +43,8 @@ void AddCryptoCommands(CLI::App& app, CommandContext& ctx);
 // SAKKE subcommands live beside the rest of `crypto` but in their own file.
 void AddSakkeCryptoCommands(CLI::App& crypto_group, CommandContext& ctx);
 void AddGktpCommands(CLI::App& app, CommandContext& ctx);
+// `gktp verify` and `gktp build` (the GKTP verifier and builder).
+void AddGktpVerifyCommands(CLI::App& gktp_group, CommandContext& ctx);
 void AddKmsCommands(CLI::App& app, CommandContext& ctx);
 void AddRunCommands(CLI::App& app, CommandContext& ctx);
 

@@ -11,58 +11,12 @@
 
 #include "harness/cli/cli_util.h"
 #include "harness/cli/command.h"
+#include "harness/cli/message_input.h"
 #include "mikey/codec.h"
 #include "mikey/inspect.h"
 
 namespace mcx::cli {
 namespace {
-
-// A message given as exactly one of --b64, --hex or FILE.
-struct MessageInput {
-  std::string b64, hex, file;
-  CLI::Option* b64_option = nullptr;
-  CLI::Option* hex_option = nullptr;
-  CLI::Option* file_option = nullptr;
-};
-
-void AddMessageInputOptions(CLI::App* sub, MessageInput& in) {
-  in.b64_option = sub->add_option("--b64", in.b64, "the I_MESSAGE in base64");
-  in.hex_option = sub->add_option("--hex", in.hex, "the I_MESSAGE in hex");
-  in.file_option = sub->add_option(
-      "file", in.file, "file holding the I_MESSAGE as base64 text or raw binary");
-  in.b64_option->excludes(in.hex_option)->excludes(in.file_option);
-  in.hex_option->excludes(in.file_option);
-}
-
-// A file holds raw binary when it starts like a MIKEY message (version 1,
-// an octet that never occurs in base64 text), else base64 text.
-Result<Bytes> DecodeFileContent(const std::string& path, const std::string& content) {
-  if (content.empty()) return InvalidArgument(path + ": file is empty");
-  if (static_cast<uint8_t>(content[0]) == mikey::kMikeyVersion) return ToBytes(content);
-  Result<Bytes> decoded = FromBase64(content);
-  if (!decoded.ok()) {
-    return InvalidArgument(path + ": neither a binary MIKEY message nor base64 (" +
-                           decoded.error().ToString() + ")");
-  }
-  return decoded;
-}
-
-// The message octets; errors are usage errors (exit 2).
-Result<Bytes> ReadMessageInput(const MessageInput& in) {
-  size_t given = in.b64_option->count() + in.hex_option->count() + in.file_option->count();
-  if (given != 1) return InvalidArgument("give the message as exactly one of --b64, --hex or FILE");
-  if (in.b64_option->count()) {
-    Result<Bytes> decoded = FromBase64(in.b64);
-    if (!decoded.ok()) return InvalidArgument("--b64: " + decoded.error().ToString());
-    return decoded;
-  }
-  if (in.hex_option->count()) return ParseHexFlag("--hex", in.hex);
-  std::ifstream file(in.file, std::ios::binary);
-  if (!file) return InvalidArgument("cannot read " + in.file);
-  std::string content((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  if (file.bad()) return InvalidArgument("cannot read " + in.file);
-  return DecodeFileContent(in.file, content);
-}
 
 void AddInspect(CLI::App& group, CommandContext& ctx) {
   struct Flags {
@@ -80,7 +34,11 @@ void AddInspect(CLI::App& group, CommandContext& ctx) {
     Result<mikey::Message> message = mikey::Parse(*wire);
     if (!message.ok()) return Reject(ctx, message.error().ToString());
     if (f->json) {
-      *ctx.out << mikey::InspectJson(*message).dump(2) << "\n";
+      // Key-parameter text is sender-chosen octets: invalid UTF-8 is shown
+      // as U+FFFD rather than making the JSON writer throw.
+      *ctx.out << mikey::InspectJson(*message).dump(2, ' ', false,
+                                                     nlohmann::ordered_json::error_handler_t::replace)
+               << "\n";
     } else {
       *ctx.out << mikey::InspectText(*message);
     }
@@ -93,6 +51,7 @@ void AddInspect(CLI::App& group, CommandContext& ctx) {
 void AddGktpCommands(CLI::App& app, CommandContext& ctx) {
   CLI::App* gktp = AddGroup(app, ctx, "gktp", "Inspect, build and verify Group Key Transport payloads");
   AddInspect(*gktp, ctx);
+  AddGktpVerifyCommands(*gktp, ctx);
 }
 
 }  // namespace mcx::cli

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/testing/cli_runner.h"
+#include "mikey/codec.h"
 #include "testdata/testdata.h"
 
 namespace mcx {
@@ -132,6 +133,20 @@ TEST(GktpInspectTest, LegacyKeyParametersShowTheClearContent) {
   }
   EXPECT_TRUE(found);
   EXPECT_EQ(j.at("hdr").at("cs_id_map").size(), 2u);
+}
+
+TEST(GktpInspectTest, KeyParameterTextThatIsNotUtf8StillGivesJson) {
+  mikey::Message m;
+  mikey::KeyParameters params;
+  params.text = std::string("\xff\xfe group", 8);
+  m.payloads.push_back({mikey::GeneralExtPayload{mikey::kExtTypeKeyParameters,
+                                                 mikey::ClearKeyParameters{params}}});
+  auto wire = mikey::Serialize(m);
+  ASSERT_TRUE(wire.ok());
+  auto r = RunMcxtest({"gktp", "inspect", "--json", "--hex", ToHex(*wire)});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j.at("payloads").at(0).at("key_parameters").at("text"), "\ufffd\ufffd group");
 }
 
 TEST(GktpInspectTest, MalformedMessageIsInvalidWithOffset) {

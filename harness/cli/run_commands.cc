@@ -1,19 +1,225 @@
 // `mcxtest run` and `mcxtest list`: the conformance suite.
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <set>
+
 #include "harness/cli/command.h"
+#include "harness/cli/version.h"
+#include "harness/engine/engine.h"
+#include "harness/report/console.h"
+#include "harness/report/report_writer.h"
+#include "harness/scenario/scenario.h"
+#include "harness/sut/shim_protocol.h"
 
 namespace mcx::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::atomic<bool> g_interrupted{false};
+
+void OnSigint(int) { g_interrupted = true; }
+
+// The checkout's testcases/ (the launcher exports MCXTEST_ROOT), else ./testcases.
+std::string DefaultTestcases() {
+  if (const char* root = std::getenv("MCXTEST_ROOT")) return std::string(root) + "/testcases";
+  return "testcases";
+}
+
+// The bundled reference SUT is built next to this binary.
+std::string DefaultSut() {
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return "";
+  fs::path sut = self.parent_path() / "sut" / "reference_sut";
+  if (!fs::exists(sut, ec)) return "";
+  return sut.string();
+}
+
+std::string NowIso8601() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+Result<std::vector<scenario::Scenario>> LoadAll(const std::vector<std::string>& paths, const std::string& role) {
+  std::vector<scenario::Scenario> out;
+  std::set<std::string> ids;
+  for (const auto& p : paths) {
+    MCX_ASSIGN_OR_RETURN(std::vector<scenario::Scenario> loaded, scenario::LoadScenarios(p));
+    for (auto& s : loaded) {
+      if (!role.empty() && role != scenario::SutRoleName(s.role)) continue;
+      if (!ids.insert(s.id).second) return InvalidArgument(s.source_file + ": duplicate test case ID '" + s.id + "'");
+      out.push_back(std::move(s));
+    }
+  }
+  return out;
+}
+
+struct RunArgs {
+  std::vector<std::string> paths;
+  std::string sut;
+  std::string role;
+  int jobs = 0;
+  uint64_t seed = 1;
+  double timeout_seconds = 30;
+  std::string report_dir = "mcxtest-report";
+  std::string junit;
+  std::string json;
+};
+
+// Starts the SUT once and says hello: a command that cannot even do that is
+// a setup problem (exit 3), not a list of failed test cases.
+Status ProbeSut(const std::string& command, std::chrono::milliseconds timeout, std::string* description) {
+  sut::ProcessOptions po;
+  po.command = command;
+  auto process = sut::SutProcess::Start(po);
+  if (!process.ok()) return process.error();
+  sut::ShimClient shim(std::move(process).value(), timeout);
+  auto out = shim.Call({{"type", "hello"}, {"protocol", sut::kShimProtocolVersion}, {"test_case", "probe"}});
+  shim.Shutdown();
+  if (!out.ok()) {
+    std::string tail;
+    for (const auto& l : shim.StderrTail()) tail += "\n  " + l;
+    return Error(ErrorCode::kIo, out.detail + tail);
+  }
+  auto hello = sut::ParseHelloAnswer(out.answer);
+  if (!hello.ok()) return hello.error();
+  *description = hello->name + " " + hello->version;
+  return Status::Ok();
+}
+
+int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
+  if (args.paths.empty()) args.paths.push_back(DefaultTestcases());
+  if (!args.role.empty() && !scenario::SutRoleFromName(args.role)) {
+    return UsageError(ctx, "unknown role '" + args.role + "' (primary-gms, partner-gms, ue)");
+  }
+  if (args.timeout_seconds <= 0) return UsageError(ctx, "--timeout must be positive");
+  auto cases = LoadAll(args.paths, args.role);
+  if (!cases.ok()) return UsageError(ctx, cases.error().ToString());
+  if (cases->empty()) return UsageError(ctx, "no test cases found");
+  if (args.sut.empty()) {
+    args.sut = DefaultSut();
+    if (args.sut.empty()) {
+      *ctx.err << "mcxtest: the bundled reference SUT was not found next to this binary; pass --sut CMD\n";
+      return kExitSutStart;
+    }
+  }
+  auto timeout = std::chrono::milliseconds(static_cast<int64_t>(args.timeout_seconds * 1000));
+  std::string implementation;
+  Status probe = ProbeSut(args.sut, timeout, &implementation);
+  if (!probe.ok()) {
+    *ctx.err << "mcxtest: the SUT could not be started (" << args.sut << "): " << probe.error().ToString() << "\n";
+    return kExitSutStart;
+  }
+
+  engine::RunInfo info;
+  info.implementation_name = implementation.substr(0, implementation.find(' '));
+  info.implementation_version = implementation.substr(implementation.find(' ') + 1);
+  info.sut_command = args.sut;
+  info.command_line = command_line;
+  info.seed = args.seed;
+  info.started_at = NowIso8601();
+  info.mcxtest_version = kMcxtestVersion;
+  report::ReportWriter writer(args.report_dir, args.junit, args.json);
+  if (Status s = writer.Begin(info); !s.ok()) {
+    *ctx.err << "mcxtest: cannot write reports: " << s.error().ToString() << "\n";
+    return kExitUsage;
+  }
+  *ctx.out << "mcxtest " << kMcxtestVersion << ": " << cases->size() << " test case(s) against " << implementation
+           << " (seed " << args.seed << ")\n";
+
+  g_interrupted = false;
+  struct sigaction sa {};
+  sa.sa_handler = OnSigint;
+  struct sigaction old {};
+  sigaction(SIGINT, &sa, &old);
+
+  engine::EngineOptions options;
+  options.sut_command = args.sut;
+  options.timeout = timeout;
+  options.seed = args.seed;
+  options.jobs = args.jobs;
+  engine::RunResult run;
+  run.info = info;
+  for (size_t i = 0; i < cases->size(); ++i) {
+    if (g_interrupted) {
+      run.interrupted = true;
+      break;
+    }
+    engine::TestCaseResult r = engine::RunTestCase((*cases)[i], options);
+    std::string line = report::CaseLine(r, i + 1, cases->size());
+    if (line.empty() || line.back() != '\n') line += "\n";
+    *ctx.out << line;
+    if (r.verdict == engine::Verdict::kFailed || r.verdict == engine::Verdict::kError) {
+      *ctx.out << report::CaseDetails(r);
+    }
+    ctx.out->flush();
+    if (Status s = writer.AddCase(r); !s.ok()) *ctx.err << "mcxtest: " << s.error().ToString() << "\n";
+    run.cases.push_back(std::move(r));
+  }
+  sigaction(SIGINT, &old, nullptr);
+  if (Status s = writer.Finish(run.interrupted); !s.ok()) *ctx.err << "mcxtest: " << s.error().ToString() << "\n";
+  *ctx.out << report::SummaryTable(run);
+  *ctx.out << "reports: " << writer.junit_path() << ", " << writer.json_path() << "\n";
+  if (run.interrupted) {
+    *ctx.err << "mcxtest: interrupted; the reports hold the " << run.cases.size() << " case(s) that ran\n";
+    return 130;
+  }
+  bool ok = run.Count(engine::Verdict::kFailed) == 0 && run.Count(engine::Verdict::kError) == 0;
+  return ok ? kExitOk : kExitRejected;
+}
+
+}  // namespace
 
 void AddRunCommands(CLI::App& app, CommandContext& ctx) {
+  auto args = std::make_shared<RunArgs>();
   CLI::App* run = app.add_subcommand("run", "Run the conformance suite against an implementation");
-  run->allow_extras();
-  SetAction(run, ctx, [&ctx] {
-    *ctx.out << "mcxtest run: the scenario engine is not built yet.\n"
-             << "Available now: 'mcxtest crypto --help' (reference crypto core).\n";
-    return kExitOk;
+  run->add_option("testcases", args->paths, "Test case files or directories (default: testcases/)");
+  run->add_option("--sut", args->sut, "Shim command of the implementation under test (default: bundled reference)");
+  run->add_option("--role", args->role, "Only test cases for this SUT role");
+  run->add_option("--jobs", args->jobs, "Verification threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  run->add_option("--seed", args->seed, "Seed for keys and random values (reproducible runs)");
+  run->add_option("--timeout", args->timeout_seconds, "Per-request timeout in seconds (default 30)");
+  run->add_option("--report-dir", args->report_dir, "Report directory (default mcxtest-report/)");
+  run->add_option("--junit", args->junit, "Also write the JUnit XML here");
+  run->add_option("--json", args->json, "Also write report.json here");
+  SetAction(run, ctx, [&ctx, args, run] {
+    std::string command_line = "mcxtest run";
+    for (const auto& p : args->paths) command_line += " " + p;
+    command_line += " --seed " + std::to_string(args->seed);
+    if (!args->role.empty()) command_line += " --role " + args->role;
+    if (!args->sut.empty()) command_line += " --sut '" + args->sut + "'";
+    (void)run;
+    return Run(ctx, *args, command_line);
   });
+
+  auto list_paths = std::make_shared<std::vector<std::string>>();
+  auto list_role = std::make_shared<std::string>();
   CLI::App* list = app.add_subcommand("list", "List the conformance test cases");
-  SetAction(list, ctx, [&ctx] {
-    *ctx.out << "no test cases yet\n";
+  list->add_option("testcases", *list_paths, "Test case files or directories (default: testcases/)");
+  list->add_option("--role", *list_role, "Only test cases for this SUT role");
+  SetAction(list, ctx, [&ctx, list_paths, list_role] {
+    std::vector<std::string> paths = *list_paths;
+    if (paths.empty()) paths.push_back(DefaultTestcases());
+    if (!list_role->empty() && !scenario::SutRoleFromName(*list_role)) {
+      return UsageError(ctx, "unknown role '" + *list_role + "' (primary-gms, partner-gms, ue)");
+    }
+    auto cases = LoadAll(paths, *list_role);
+    if (!cases.ok()) return UsageError(ctx, cases.error().ToString());
+    for (const auto& s : *cases) {
+      std::string clauses;
+      for (const auto& c : s.spec_clauses) clauses += (clauses.empty() ? "" : "; ") + c;
+      *ctx.out << s.id << "\t" << scenario::SutRoleName(s.role) << "\t" << s.title << "\t[" << clauses << "]\n";
+    }
+    *ctx.out << cases->size() << " test case(s)\n";
     return kExitOk;
   });
 }

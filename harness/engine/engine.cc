@@ -650,6 +650,14 @@ void CaseRunner::RunPartnerGms() {
       VerifyAll(*world_, s_, step7, world_->primary_gms.uri, "harness", clock, o_.jobs);
   delivered[0].record.note = note;
   bool expect_reject = s_.expect.outcome == scenario::Expectation::Outcome::kReject;
+  // As for a UE: a negative case must really be invalid in the named way.
+  for (const auto& id : s_.expect.failing_checks) {
+    const auto* c = delivered[0].verification.checks.Find(id);
+    if (!c || !c->failed()) {
+      Record(delivered);
+      return Fail(Verdict::kError, "test case defect: the injected message does not fail " + id);
+    }
+  }
 
   reference::RegroupNotification n;
   n.primary_gms = world_->primary_gms;

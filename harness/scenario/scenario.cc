@@ -234,7 +234,7 @@ Result<Scenario> Loader::Load(const YAML::Node& root) const {
   YAML::Node inject = root["inject"];
   if (inject.IsDefined()) {
     MCX_RETURN_IF_ERROR(CheckKeys(inject, "inject", {"mutation", "params"}));
-    MCX_ASSIGN_OR_RETURN(s.injection.mutation, String(inject, "mutation", "inject.mutation", true));
+    MCX_ASSIGN_OR_RETURN(s.injection.mutation, String(inject, "mutation", "inject.mutation", false));
     YAML::Node params = inject["params"];
     if (params.IsDefined()) {
       if (!params.IsMap()) return At(params, "inject.params", "expected a mapping");
