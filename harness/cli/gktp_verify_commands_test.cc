@@ -1,0 +1,107 @@
+#include <cstdlib>
+#include <filesystem>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/testing/cli_runner.h"
+#include "kms/key_store.h"
+
+namespace mcx {
+namespace {
+
+using testing::RunMcxtest;
+
+constexpr char kKms[] = "kms.police.example";
+constexpr char kGmk[] = "000102030405060708090a0b0c0d0e0f";
+
+class GktpVerifyCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* tmp = std::getenv("TEST_TMPDIR");
+    dir_ = std::string(tmp ? tmp : "/tmp") + "/store-" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    auto store = kms::KeyStore::Create(dir_);
+    ASSERT_TRUE(store.ok()) << store.error().ToString();
+    ASSERT_TRUE(store->CreateDomain({kKms, 86400, 0, 7}).ok());
+    ASSERT_TRUE(store->Provision(kKms, "sip:gms@police.example", 45289).ok());
+    ASSERT_TRUE(store->Provision(kKms, "sip:alice@police.example", 45289).ok());
+  }
+
+  std::string Build(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"gktp", "build", "--store", dir_, "--from", "sip:gms@police.example",
+                                     "--to", "sip:alice@police.example", "--gmk", kGmk, "--gmk-id", "0abcdef1",
+                                     "--ntp-seconds", "3913056000", "--rand", std::string(32, 'a')};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = RunMcxtest(args);
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    return r.line();
+  }
+
+  std::vector<std::string> Verify(const std::string& b64) {
+    return {"gktp", "verify", "--b64", b64, "--store", dir_, "--recipient", "sip:alice@police.example",
+            "--expect-sender", "sip:gms@police.example", "--now-ntp", "3913056000", "--json"};
+  }
+
+  std::string dir_;
+};
+
+TEST_F(GktpVerifyCliTest, BuiltMessageVerifiesAndRevealsGmkOnlyOnRequest) {
+  std::string b64 = Build({"--identity-hiding", "--key-params", "rel15", "--sakke-to-self"});
+  ASSERT_EQ(b64.rfind("ARo", 0), 0u) << b64;
+  auto r = RunMcxtest(Verify(b64));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(j["accepted"].get<bool>());
+  EXPECT_EQ(j["gmk_id"], "0abcdef1");
+  EXPECT_FALSE(j.contains("gmk"));
+  for (const auto& c : j["checks"]) EXPECT_NE(c["status"], "fail") << c.dump();
+  auto args = Verify(b64);
+  args.push_back("--reveal-gmk");
+  auto revealed = RunMcxtest(args);
+  EXPECT_EQ(nlohmann::json::parse(revealed.out)["gmk"], kGmk);
+}
+
+TEST_F(GktpVerifyCliTest, TamperedMessageIsRejectedNamingTheCheck) {
+  std::string b64 = Build();
+  auto wire = FromBase64(b64);
+  ASSERT_TRUE(wire.ok());
+  (*wire)[wire->size() - 100] ^= 0x01;  // inside s of the signature
+  auto r = RunMcxtest(Verify(ToBase64(*wire)));
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_FALSE(j["accepted"].get<bool>());
+  bool sign_failed = false;
+  for (const auto& c : j["checks"]) sign_failed |= c["id"] == "SIGN.VALID" && c["status"] == "fail";
+  EXPECT_TRUE(sign_failed) << r.out;
+}
+
+TEST_F(GktpVerifyCliTest, WrongRecipientTextOutputSaysRejected) {
+  std::string b64 = Build();
+  auto r = RunMcxtest({"gktp", "verify", "--b64", b64, "--store", dir_, "--recipient", "sip:bob@police.example",
+                       "--recipient-kms", kKms});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("FAIL  SAKKE.DECAP"), std::string::npos) << r.out;
+  EXPECT_EQ(r.line().substr(r.line().rfind('\n') + 1), "rejected");
+}
+
+TEST_F(GktpVerifyCliTest, UsageErrors) {
+  std::string b64 = Build();
+  EXPECT_EQ(RunMcxtest({"gktp", "verify", "--b64", b64, "--recipient", "sip:a@x"}).exit_code, 2);  // no store
+  EXPECT_EQ(RunMcxtest({"gktp", "verify", "--b64", "!!", "--store", dir_, "--recipient", "sip:a@x"}).exit_code, 2);
+  EXPECT_EQ(RunMcxtest({"gktp", "verify", "--b64", b64, "--store", dir_}).exit_code, 2);  // no recipient
+  EXPECT_EQ(RunMcxtest({"gktp", "verify", "--b64", b64, "--store", "/nonexistent", "--recipient", "sip:a@x"}).exit_code,
+            2);
+  EXPECT_EQ(RunMcxtest({"gktp", "build", "--store", dir_, "--from", "sip:gms@police.example", "--to",
+                        "sip:alice@police.example", "--gmk", "00", "--gmk-id", "01"})
+                .exit_code,
+            2);
+  EXPECT_EQ(RunMcxtest({"gktp", "build", "--store", dir_, "--from", "sip:gms@police.example", "--to",
+                        "sip:alice@police.example", "--gmk", kGmk, "--gmk-id", "01", "--key-params", "rel99"})
+                .exit_code,
+            2);
+}
+
+}  // namespace
+}  // namespace mcx
