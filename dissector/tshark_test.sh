@@ -1,0 +1,88 @@
+#!/bin/bash
+# Runs the stock tshark with //dissector:mcxmikey.so over the Streamwide
+# messages wrapped in UDP (make_pcap.py) and checks fields and expert infos.
+# tshark as root ignores WIRESHARK_PLUGIN_DIR, so as root we drop to nobody;
+# the files then have to live outside /root (mode 0700): /tmp.
+set -euo pipefail
+[ -n "${DEBUG_TEST:-}" ] && set -x
+PLUGIN="$1"
+MKPCAP="$2"
+VECTORS="$3"
+MALFORMED_PORT=47998
+NOT_MIKEY_FRAME=6
+V_BIT_FRAME=7
+
+work="$(mktemp -d /tmp/mcxmikey_test.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/plugins/4.0/epan" "$work/home"
+cp "$PLUGIN" "$work/plugins/4.0/epan/mcxmikey.so"
+python3 "$MKPCAP" "$VECTORS" "$work/x.pcap" "$work/expected.tsv"
+chmod -R a+rwX "$work"
+
+run_tshark() {
+  local envs=(HOME="$work/home" WIRESHARK_PLUGIN_DIR="$work/plugins")
+  if [ "$(id -u)" = 0 ]; then
+    setpriv --reuid=65534 --regid=65534 --clear-groups env "${envs[@]}" tshark "$@"
+  else
+    env "${envs[@]}" tshark "$@"
+  fi
+}
+
+fail=0
+check() {  # name expected actual
+  if [ "$2" == "$3" ]; then
+    echo "ok: $1"
+  else
+    echo "FAIL: $1"; echo "  expected: [$2]"; echo "  got:      [$3]"; fail=1
+  fi
+}
+
+plugins="$(run_tshark -G plugins 2>&1)" || { echo "tshark -G plugins failed:"; echo "$plugins"; exit 1; }
+check "plugin loaded" "1" "$(grep -c 'mcxmikey.so.*dissector' <<<"$plugins" || true)"
+
+fields="$(run_tshark -G fields 2>>"$work/stderr.log")"
+for f in version data_type csb_id purpose_tag cs_map_type gmk_id guk_id t rand idr.role \
+         idr.id sakke.params sakke.id_scheme sakke.data sign.type sign.r sign.s sign.pvt \
+         ext.type; do
+  check "field mcxmikey.$f registered" "1" \
+    "$(grep -cP "^F\t[^\t]*\tmcxmikey\.${f//./\\.}\t" <<<"$fields" || true)"
+done
+
+# The four vector messages, found by the UDP heuristic.
+got="$(run_tshark -r "$work/x.pcap" -Y 'mcxmikey and not _ws.expert' -T fields \
+  -e frame.number -e mcxmikey.csb_id -e mcxmikey.gmk_id -e mcxmikey.guk_id \
+  -e mcxmikey.purpose_tag -e mcxmikey.rand -e mcxmikey.t 2>>"$work/stderr.log")" || true
+check "vector messages: csb_id gmk_id guk_id purpose_tag rand t" \
+  "$(cat "$work/expected.tsv")" "$got"
+
+roles="$(run_tshark -r "$work/x.pcap" -Y 'frame.number == 1' -V 2>>"$work/stderr.log" |
+  grep -c 'Role: ' || true)"
+check "IDR roles shown in message 1" "1" "$([ "$roles" -ge 2 ] && echo 1 || echo "$roles")"
+
+# A datagram that starts like MIKEY-SAKKE but is not: the heuristic stays out.
+proto="$(run_tshark -r "$work/x.pcap" -Y "frame.number == $NOT_MIKEY_FRAME" -T fields \
+  -e frame.protocols 2>>"$work/stderr.log")" || true
+check "non-MIKEY datagram not claimed" "0" "$(grep -c mcxmikey <<<"$proto" || true)"
+
+# The truncated message via "Decode As": expert info with the parser's text.
+malformed="$(run_tshark -r "$work/x.pcap" -d "udp.port==$MALFORMED_PORT,mcxmikey" \
+  -Y mcxmikey.malformed -T fields -e frame.number -e _ws.expert.message \
+  2>>"$work/stderr.log")" || true
+check "truncated message gets the malformed expert info" "5" "$(cut -f1 <<<"$malformed")"
+check "expert info carries the parser's error" "1" \
+  "$(grep -c 'MIKEY message does not parse: .*(at offset [0-9]*)' <<<"$malformed" || true)"
+
+vbit="$(run_tshark -r "$work/x.pcap" -Y mcxmikey.v_bit_on_gmk -T fields -e frame.number \
+  2>>"$work/stderr.log")" || true
+check "V bit on a GMK message flagged" "$V_BIT_FRAME" "$vbit"
+
+# Full dissection of everything (tree and Decode As) must not crash tshark.
+if ! run_tshark -r "$work/x.pcap" -d "udp.port==$MALFORMED_PORT,mcxmikey" -V \
+    >"$work/verbose.txt" 2>>"$work/stderr.log"; then
+  echo "FAIL: tshark -V exited non-zero"; fail=1
+else
+  echo "ok: tshark -V over all frames"
+fi
+
+[ "$fail" = 0 ] || { echo "--- tshark stderr:"; cat "$work/stderr.log" 2>/dev/null; }
+exit $fail
