@@ -127,10 +127,14 @@ TEST_F(StreamwideTest, TruncatedMessageFailsParseOnly) {
   auto wire = FromBase64(vectors_["messages"][0]["i_message_b64"].get<std::string>());
   wire->pop_back();
   GktpVerifier verifier(store_);
-  GktpVerification v = verifier.Verify(*wire, {.recipient_uri = "sip:alice@streamwide.com"});
+  VerifyOptions options;
+  options.recipient_uri = "sip:alice@streamwide.com";
+  GktpVerification v = verifier.Verify(*wire, options);
   EXPECT_EQ(FailedIds(v), std::set<std::string>{"MIKEY.PARSE"});
   for (const auto& r : v.checks.results()) {
-    if (r.id != "MIKEY.PARSE") EXPECT_EQ(r.status, checks::CheckStatus::kNotApplicable) << r.id;
+    if (r.id != "MIKEY.PARSE") {
+      EXPECT_EQ(r.status, checks::CheckStatus::kNotApplicable) << r.id;
+    }
   }
 }
 
