@@ -36,17 +36,15 @@ const std::vector<NotMutationTested>& NotMutationTestedChecks() {
        "wrong, which stale-key-period kills through IDR.RECIPIENT and SAKKE.DECAP. Proven to fire by the "
        "t-outside-key-period negative cases and mikey/gktp_test.cc DeviationTest; a UE that ignored it fails "
        "UE.REJECT there."},
-      {"IDR.SENDER",
-       "Who signs is judged by FLOW.SIGNER (killed by partner-signs-as-primary). Proven to fire by "
-       "mikey/gktp_test.cc DeviationTest (unexpected sender)."},
       {"SIGN.TYPE",
        "ECCSI is the only signature type of MIKEY-SAKKE and the 129-octet layout is fixed; an implementation "
        "that got it wrong would fail SIGN.VALID first (killed by sign-whole-message). Proven to fire by "
        "mikey/gktp_test.cc DeviationTest (S type 1)."},
       {"SIGN.TRUST",
        "Trust is the receiver's decision; a sending GMS signs with its own provisioned keys and cannot get it "
-       "wrong. The receivers are mutation-tested: ue-ignores-signer-trust (UE.REJECT) and "
-       "partner-accepts-bad-signature (PARTNER.REJECT) are killed by the untrusted-kms negative cases."},
+       "wrong. The receivers are mutation-tested: the untrusted-kms negative cases sign as the real GMS under a "
+       "KMS whose certificate the receiver holds but revoked, so ue-ignores-signer-trust fails UE.REJECT and "
+       "partner-accepts-bad-signature fails PARTNER.REJECT there."},
       {"KEYPARAMS.STATUS",
        "No reference GMS defect marks a new key revoked. The receivers are mutation-tested: ue-ignores-revoked "
        "is killed (UE.REJECT) by the key-params-revoked negative cases, which also prove the check fires."},

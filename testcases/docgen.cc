@@ -131,6 +131,12 @@ What the harness does per role:
   mutated if the case says so; the UE must accept a valid one and report the
   GMK-ID and SRTP master key and salt of TS 33.180 7.4, and reject an invalid one.
 
+Every GMS and UE the SUT plays is provisioned with its KMS certificate, its key
+sets and a certificate cache of the external KMSs: the other MC domain's, and
+a revoked certificate of a third KMS. The `untrusted-kms` mutation signs as the
+real sender under that third KMS, so a receiver can verify the signature but
+must not trust it.
+
 Minimal example:
 
 ```yaml

@@ -10,7 +10,9 @@
 #include <set>
 #include <thread>
 
+#include "crypto/sakke.h"
 #include "crypto/srtp_key.h"
+#include "crypto/uid.h"
 #include "harness/reference/messages.h"
 #include "harness/reference/reference.h"
 #include "harness/sut/process.h"
@@ -133,6 +135,12 @@ Result<reference::ProvisionedIdentity> Provision(World& w, const std::string& ur
   cache.type = kms::KmsMessageType::kCertCache;
   cache.client_req_url += "certcache";
   MCX_ASSIGN_OR_RETURN(cache.certificates, w.store.TrustedExternalCertificates(kms_uri));
+  // The rogue KMS's certificate, revoked: a receiver can check signatures
+  // under it but must not trust them (mutation untrusted-kms).
+  MCX_ASSIGN_OR_RETURN(kms::KmsCertificate rogue, w.store.Certificate(kRogueKms));
+  rogue.role = kms::CertificateRole::kExternal;
+  rogue.revoked = true;
+  cache.certificates.push_back(std::move(rogue));
   p.certcache_xml = kms::WriteKmsResponse(cache);
   return p;
 }
@@ -179,7 +187,13 @@ const std::map<std::string, MutationPlan>& MutationPlans() {
         },
         nullptr}},
       {"untrusted-kms",
-       {[](Spec& s, const World& w) { s.sender = {w.rogue_gms.uri, w.rogue_gms.kms_uri}; }, nullptr}},
+       {[](Spec& s, const World& w) {
+          // A KMS the receiver's domain does not trust issued keys for the
+          // real sender's URI: the signature verifies under that KMS and IDRi
+          // names the expected sender, so only SIGN.TRUST can tell.
+          s.sender.kms_uri = w.rogue_gms.kms_uri;
+        },
+        nullptr}},
       {"sakke-to-other",
        {[](Spec& s, const World&) {
           s.deviations.encrypt_to = mikey::GktpParty{"sip:eve@" + s.recipient.kms_uri, s.recipient.kms_uri};
@@ -187,9 +201,18 @@ const std::map<std::string, MutationPlan>& MutationPlans() {
         nullptr}},
       {"tamper-r",
        {nullptr,
-        [](Bytes wire, const Spec& s, const World& w) {
-          return ResignAfter(std::move(wire), s, w, [](mikey::Message& m) {
-            ChangeSakkeData(m, [](Bytes& d) { d[100] ^= 0x01; });
+        [](Bytes wire, const Spec& s, const World& w) -> Result<Bytes> {
+          // R of another SSV's encapsulation to the same receiver: a valid
+          // point (unlike r-not-on-curve), so only the RFC 6508 step-5
+          // re-check R == [r]([ID]P + Z) rejects it.
+          MCX_ASSIGN_OR_RETURN(kms::KmsPublicParams kms, w.store.Kms(s.recipient.kms_uri));
+          MCX_ASSIGN_OR_RETURN(uint64_t period, w.store.KeyPeriodNo(s.recipient.kms_uri, s.ntp_seconds));
+          Bytes uid = MikeySakkeUid({s.recipient.uri, kms.kms_uri, kms.user_key_period, kms.user_key_offset, period});
+          MCX_ASSIGN_OR_RETURN(Bytes other, sakke::Encapsulate(kms.z_t, uid, Bytes(sakke::kSsvSize, 0x5a)));
+          return ResignAfter(std::move(wire), s, w, [&other](mikey::Message& m) {
+            ChangeSakkeData(m, [&other](Bytes& d) {
+              std::copy(other.begin(), other.begin() + sakke::kPointSize, d.begin());
+            });
           });
         }}},
       {"tamper-h",
@@ -283,6 +306,24 @@ struct Verified {
   mikey::GktpVerification verification;
 };
 
+// The verifier can only check that IDRkmsi names a KMS it knows; the harness
+// also knows which KMS the expected sender belongs to, so IDR.KMS fails when
+// IDRkmsi names another one.
+void CheckSenderKms(const World& w, const std::string& expected_sender, mikey::GktpVerification& v) {
+  std::optional<std::string> expected_kms;
+  if (expected_sender == w.primary_gms.uri) expected_kms = w.primary_gms.kms_uri;
+  if (w.partner_gms && expected_sender == w.partner_gms->uri) expected_kms = w.partner_gms->kms_uri;
+  if (!expected_kms || !v.sender_kms_uri || *v.sender_kms_uri == *expected_kms) return;
+  for (auto& c : v.checks.mutable_results()) {
+    if (c.id != "IDR.KMS" || c.failed()) continue;
+    c.status = checks::CheckStatus::kFail;
+    c.detail = "IDRkmsi names " + *v.sender_kms_uri + ", but the sender " + expected_sender + " belongs to " +
+               *expected_kms;
+    c.expected = *expected_kms;
+    c.actual = *v.sender_kms_uri;
+  }
+}
+
 // Verifies each message for its recipient (in parallel) and records it.
 std::vector<Verified> VerifyAll(const World& w, const Scenario& s, const std::vector<reference::SentGktp>& gktps,
                                 const std::string& expected_sender, const std::string& produced_by,
@@ -316,6 +357,7 @@ std::vector<Verified> VerifyAll(const World& w, const Scenario& s, const std::ve
     if (s.options.key_params != scenario::KeyParamsMode::kNone) o.expected_group_id = s.regroup.temporary_group_id;
     if (s.procedure == scenario::Procedure::kGroupCreation) o.expected_group_id = s.groups[0].id;
     v.verification = verifier.Verify(g.message, o);
+    CheckSenderKms(w, expected_sender, v.verification);
     v.record.checks = v.verification.checks.results();
   });
   return out;

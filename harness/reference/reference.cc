@@ -59,7 +59,7 @@ const std::vector<DefectInfo>& Defects() {
       {"wrong-kmsi", "primary-gms", "names the partner's KMS as its own in IDRkmsi", {"IDR.KMS"}},
       // Partner GMS.
       {"partner-signs-as-primary", "partner-gms", "names the primary GMS as the sender of step 11",
-       {"FLOW.SIGNER"}},
+       {"FLOW.SIGNER", "IDR.SENDER"}},
       {"partner-accepts-bad-signature", "partner-gms", "re-keys its users even when the step-7 signature is invalid",
        {"PARTNER.REJECT"}},
       {"partner-new-gmk", "partner-gms", "creates its own GMK instead of re-encrypting the primary's",
@@ -320,18 +320,30 @@ Result<DeliverAnswer> ReferenceImplementation::HandleDeliver(const DeliverReques
 
 Result<kms::KeyStore> StoreFromProvisioning(const std::vector<ProvisionedIdentity>& identities) {
   kms::KeyStore store = kms::KeyStore::InMemory();
-  std::set<std::string> imported;
+  std::set<std::string> imported, own, revoked;
   auto import_cert = [&](const kms::KmsCertificate& cert) -> Status {
+    if (cert.revoked.value_or(false)) revoked.insert(cert.kms_uri);
     if (!imported.insert(cert.kms_uri).second) return Status::Ok();
     return store.ImportCertificate(cert);
   };
   for (const auto& id : identities) {
     MCX_ASSIGN_OR_RETURN(kms::KmsResponse init, kms::ParseKmsResponse(id.init_xml));
     for (const auto& cert : init.certificates) MCX_RETURN_IF_ERROR(import_cert(cert));
+    own.insert(id.kms_uri);
     if (!id.certcache_xml.empty()) {
       MCX_ASSIGN_OR_RETURN(kms::KmsResponse cache, kms::ParseKmsResponse(id.certcache_xml));
       for (const auto& cert : cache.certificates) MCX_RETURN_IF_ERROR(import_cert(cert));
     }
+  }
+  // A revoked external KMS stays known, so its signatures can be checked,
+  // but is not trusted (SIGN.TRUST).
+  for (const auto& kms_uri : own) {
+    if (!store.HasDomain(kms_uri)) continue;
+    std::vector<std::string> trusted;
+    for (const auto& other : imported) {
+      if (other != kms_uri && !revoked.count(other)) trusted.push_back(other);
+    }
+    MCX_RETURN_IF_ERROR(store.SetTrustedKms(kms_uri, trusted));
   }
   // Key sets after every certificate, so each validates against its KMS.
   for (const auto& id : identities) {
