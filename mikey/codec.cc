@@ -257,7 +257,9 @@ Status ParseSp(FieldReader& f, SpPayload* out) {
     if (count == out->params.size()) out->params.emplace_back();
     PolicyParam& param = out->params[count++];
     MCX_RETURN_IF_ERROR(params.U8("policy param type", &param.type));
-    MCX_RETURN_IF_ERROR(params.Prefixed8("policy param value", &param.value));
+    ByteSpan value;
+    MCX_RETURN_IF_ERROR(params.Prefixed8("policy param value", &value));
+    param.value.assign(value);
   }
   out->params.resize(count);
   return Status::Ok();
@@ -513,6 +515,9 @@ Status PutPayloadBody(ByteWriter& w, const PayloadBody& body) {
           ByteWriter::LengthPrefix length = w.BeginLengthPrefix(2);
           for (const PolicyParam& param : p.params) {
             w.PutU8(param.type);
+            if (param.value.too_long()) {
+              return SerializeError(where, "policy param value is longer than its 1-octet length field allows");
+            }
             MCX_RETURN_IF_ERROR(PutPrefixed(w, 1, param.value, where, "policy param value"));
           }
           if (!w.EndLengthPrefix(length)) return SerializeError(where, "policy params exceed 65535 octets");

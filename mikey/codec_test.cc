@@ -353,6 +353,25 @@ TEST(CodecTest, SerializeRejectsFieldsThatDoNotFit) {
     m.payloads.push_back({GeneralExtPayload{kExtTypeKeyParameters, p}});
     EXPECT_FALSE(Serialize(m).ok());
   }
+  {
+    Message m = base;  // a policy value longer than its 1-octet length allows
+    Bytes long_value(256, 7);
+    PolicyParam param{0, PolicyValue(long_value)};
+    EXPECT_TRUE(param.value.too_long());
+    EXPECT_FALSE(param.value == long_value);
+    m.payloads.push_back({SpPayload{0, 0, {param}}});
+    auto r = Serialize(m);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message().find("policy param value"), std::string::npos);
+    // 255 octets is the most that fits, and round-trips.
+    Message ok = base;
+    ok.payloads.push_back({SpPayload{0, 0, {{1, PolicyValue(ByteSpan(long_value.data(), 255))}}}});
+    auto wire = Serialize(ok);
+    ASSERT_TRUE(wire.ok()) << wire.error().ToString();
+    auto back = Parse(*wire);
+    ASSERT_TRUE(back.ok()) << back.error().ToString();
+    EXPECT_EQ(back->Find<SpPayload>()->params.at(0).value, Bytes(255, 7));
+  }
 }
 
 TEST(KeyParametersTest, StandardAndLegacyCodingsDifferOnlyInTheKeyTypeOctet) {

@@ -68,6 +68,7 @@ class FieldReader {
     return PrefixedCopy(field, 2, out);
   }
   Status Prefixed16(std::string_view field, ByteSpan* out) { return Prefixed(field, 2, out); }
+  Status Prefixed8(std::string_view field, ByteSpan* out) { return Prefixed(field, 1, out); }
 
   // Fails if octets remain (`after` says what they follow).
   Status ExpectEnd(std::string_view after) {

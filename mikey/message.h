@@ -5,9 +5,11 @@
 #ifndef MCXTEST_MIKEY_MESSAGE_H_
 #define MCXTEST_MIKEY_MESSAGE_H_
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <variant>
@@ -146,10 +148,62 @@ struct IdrPayload {
   Bytes id;
 };
 
+// The value of an SP policy parameter. Its length field is one octet, so it
+// never exceeds 255 octets and is stored inline: parsing an SP payload does
+// not allocate per parameter (the default group policy has nine).
+class PolicyValue {
+ public:
+  static constexpr size_t kMaxSize = 255;
+
+  PolicyValue() = default;
+  PolicyValue(std::initializer_list<uint8_t> octets) { assign(ByteSpan(octets.begin(), octets.size())); }
+  explicit PolicyValue(ByteSpan octets) { assign(octets); }
+  // Copies only the octets in use: the rest of the buffer is never read.
+  PolicyValue(const PolicyValue& other) : size_(other.size_), too_long_(other.too_long_) {
+    std::copy_n(other.data_.begin(), size_, data_.begin());
+  }
+  PolicyValue& operator=(const PolicyValue& other) {
+    size_ = other.size_;
+    too_long_ = other.too_long_;
+    std::copy_n(other.data_.begin(), size_, data_.begin());
+    return *this;
+  }
+
+  // Keeps at most kMaxSize octets; a longer value is remembered as too long
+  // (and refused by the serializer) rather than silently cut.
+  void assign(ByteSpan octets) {
+    too_long_ = octets.size() > kMaxSize;
+    size_ = static_cast<uint8_t>(too_long_ ? kMaxSize : octets.size());
+    std::copy_n(octets.begin(), size_, data_.begin());
+  }
+  bool too_long() const { return too_long_; }
+
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const uint8_t* data() const { return data_.data(); }
+  const uint8_t* begin() const { return data_.data(); }
+  const uint8_t* end() const { return data_.data() + size_; }
+  uint8_t operator[](size_t i) const { return data_[i]; }
+  ByteSpan span() const { return ByteSpan(data_.data(), size_); }
+  operator ByteSpan() const { return span(); }  // NOLINT: a value is octets
+
+  friend bool operator==(const PolicyValue& a, const PolicyValue& b) {
+    return a.too_long_ == b.too_long_ && std::equal(a.begin(), a.end(), b.begin(), b.end());
+  }
+  friend bool operator==(const PolicyValue& a, const Bytes& b) {
+    return !a.too_long_ && std::equal(a.begin(), a.end(), b.begin(), b.end());
+  }
+
+ private:
+  std::array<uint8_t, kMaxSize> data_;  // only [0, size_) is ever written or read
+  uint8_t size_ = 0;
+  bool too_long_ = false;
+};
+
 // One type/length/value policy parameter of an SP payload.
 struct PolicyParam {
   uint8_t type = 0;
-  Bytes value;  // at most 255 octets
+  PolicyValue value;
 };
 
 // SP (RFC 3830 6.10).
