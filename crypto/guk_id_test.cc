@@ -10,14 +10,7 @@ namespace {
 
 using testing::HexField;
 using testing::LoadVector;
-
-uint32_t Word(const nlohmann::json& c, const std::string& key) {
-  Bytes b = HexField(c, key);
-  EXPECT_EQ(b.size(), 4u) << key;
-  uint32_t w = 0;
-  for (uint8_t octet : b) w = w << 8 | octet;
-  return w;
-}
+using testing::U32Field;
 
 TEST(GukIdTest, AllPublishedCases) {
   nlohmann::json v = LoadVector("ts33180_guk_id.json");
@@ -26,12 +19,12 @@ TEST(GukIdTest, AllPublishedCases) {
     SCOPED_TRACE(c.at("id").get<std::string>());
     Bytes gmk = HexField(c, "gmk");
     std::string uri = c.at("uri").get<std::string>();
-    uint32_t gmk_id = Word(c, "gmk_id");
-    uint32_t guk_id = Word(c, "guk_id");
+    uint32_t gmk_id = U32Field(c, "gmk_id");
+    uint32_t guk_id = U32Field(c, "guk_id");
 
     Result<uint32_t> salt = UserSalt(gmk, uri);
     ASSERT_TRUE(salt.ok()) << salt.error().ToString();
-    EXPECT_EQ(*salt, Word(c, "user_salt"));
+    EXPECT_EQ(*salt, U32Field(c, "user_salt"));
 
     Result<uint32_t> derived = GukIdFromGmkId(gmk, gmk_id, uri);
     ASSERT_TRUE(derived.ok());
@@ -51,9 +44,9 @@ TEST(GukIdTest, InitiatorUriDoesNotGiveTheReceiversGukId) {
     SCOPED_TRACE(c.at("id").get<std::string>());
     ++checked;
     Result<uint32_t> wrong =
-        GukIdFromGmkId(HexField(c, "gmk"), Word(c, "gmk_id"), c.at("initiator_uri").get<std::string>());
+        GukIdFromGmkId(HexField(c, "gmk"), U32Field(c, "gmk_id"), c.at("initiator_uri").get<std::string>());
     ASSERT_TRUE(wrong.ok());
-    EXPECT_NE(*wrong, Word(c, "guk_id"));
+    EXPECT_NE(*wrong, U32Field(c, "guk_id"));
   }
   EXPECT_GE(checked, 1);
 }
@@ -104,7 +97,7 @@ TEST(KeyPurposeTest, StreamwideMessageKeyIdsCarryTheirKindsTag) {
   for (const auto& m : v.at("messages")) {
     std::string kind = m.at("kind").get<std::string>();
     if (kind == "GMK-legacy") kind = "GMK";
-    EXPECT_EQ(KeyPurposeName(PurposeTagOf(Word(m, "key_id"))), kind) << m.at("name");
+    EXPECT_EQ(KeyPurposeName(PurposeTagOf(U32Field(m, "key_id"))), kind) << m.at("name");
   }
 }
 

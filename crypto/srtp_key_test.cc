@@ -10,14 +10,7 @@ namespace {
 
 using testing::HexField;
 using testing::LoadVector;
-
-uint32_t Word(const nlohmann::json& c, const std::string& key) {
-  Bytes b = HexField(c, key);
-  EXPECT_EQ(b.size(), 4u) << key;
-  uint32_t w = 0;
-  for (uint8_t octet : b) w = w << 8 | octet;
-  return w;
-}
+using testing::U32Field;
 
 Bytes Plain(const SecretBytes& s) { return Bytes(s.span().begin(), s.span().end()); }
 
@@ -29,8 +22,8 @@ TEST(SrtpKeyTest, AllPublishedCases) {
     Bytes key_id = HexField(c, "key_id");
     Bytes csb_id = HexField(c, "csb_id");
     Result<SrtpKeys> keys =
-        SrtpKeysFromGmk(HexField(c, "tgk"), Word(c, "key_id"), c.at("cs_id").get<uint8_t>(),
-                        Word(c, "csb_id"), HexField(c, "rand"));
+        SrtpKeysFromGmk(HexField(c, "tgk"), U32Field(c, "key_id"), c.at("cs_id").get<uint8_t>(),
+                        U32Field(c, "csb_id"), HexField(c, "rand"));
     ASSERT_TRUE(keys.ok()) << keys.error().ToString();
     EXPECT_EQ(ToHex(keys->master_key.span()), ToHex(HexField(c, "master_key")));
     EXPECT_EQ(ToHex(keys->master_salt.span()), ToHex(HexField(c, "master_salt")));
@@ -44,12 +37,12 @@ TEST(SrtpKeyTest, GmkCasesUseTheReceiversGukIdAsCsbId) {
   nlohmann::json v = LoadVector("srtp_master_key.json");
   for (const auto& c : v.at("cases")) {
     if (c.at("key_kind") != "GMK") {
-      EXPECT_EQ(Word(c, "csb_id"), Word(c, "key_id"));  // SPK: the key ID itself
+      EXPECT_EQ(U32Field(c, "csb_id"), U32Field(c, "key_id"));  // SPK: the key ID itself
       continue;
     }
     SCOPED_TRACE(c.at("id").get<std::string>());
-    EXPECT_EQ(GukIdFromGmkId(HexField(c, "tgk"), Word(c, "key_id"), c.at("uri").get<std::string>()).value(),
-              Word(c, "csb_id"));
+    EXPECT_EQ(GukIdFromGmkId(HexField(c, "tgk"), U32Field(c, "key_id"), c.at("uri").get<std::string>()).value(),
+              U32Field(c, "csb_id"));
   }
 }
 

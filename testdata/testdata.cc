@@ -43,4 +43,15 @@ Bytes HexField(const nlohmann::json& obj, const std::string& key) {
   return *bytes;
 }
 
+uint32_t U32Field(const nlohmann::json& obj, const std::string& key) {
+  Bytes b = HexField(obj, key);
+  if (b.size() != 4) {
+    ADD_FAILURE() << "vector field '" << key << "' is " << b.size() << " octets, not 4";
+    return 0;
+  }
+  uint32_t w = 0;
+  for (uint8_t octet : b) w = w << 8 | octet;
+  return w;
+}
+
 }  // namespace mcx::testing

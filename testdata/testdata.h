@@ -3,6 +3,7 @@
 #ifndef MCXTEST_TESTDATA_TESTDATA_H_
 #define MCXTEST_TESTDATA_TESTDATA_H_
 
+#include <cstdint>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -21,6 +22,10 @@ std::string ReadFileOrDie(const std::string& path);
 
 // Hex field of a JSON object; fails the test if missing or malformed.
 Bytes HexField(const nlohmann::json& obj, const std::string& key);
+
+// A 4-octet hex field (key IDs, GUK-IDs) as a big-endian word; fails the
+// test if it is not exactly 4 octets.
+uint32_t U32Field(const nlohmann::json& obj, const std::string& key);
 
 }  // namespace mcx::testing
 
