@@ -105,7 +105,8 @@ class KeyStore {
 
   // The key set of `identity` for a key period: the stored one, else issued
   // on demand when the domain has its master secrets (kept in memory, not
-  // written). Issued sets are validated before they are returned.
+  // written). Unlike Provision(), sets issued here skip the client-side
+  // validation (key_store.cc says why).
   Result<KmsKeySet> KeySet(std::string_view kms_uri, std::string_view identity, uint64_t key_period_no) const;
   // The same without naming the KMS: the domain that holds key sets of
   // `identity`, or the store's only domain (an error if several domains

@@ -237,6 +237,26 @@ TEST_F(BuiltGktpTest, CrossDomainMessageVerifiesThroughTheExternalCertificate) {
   EXPECT_EQ(v.checks.Find("SIGN.TRUST")->status, checks::CheckStatus::kPass);
 }
 
+TEST_F(BuiltGktpTest, ExpectedSenderKmsCatchesKeysFromAnotherTrustedDomain) {
+  // The primary GMS's URI, signed with keys the partner KMS issued for it:
+  // valid and trusted, so only the caller's knowledge of the sender's home
+  // KMS can tell.
+  GktpSpec spec = BaseSpec();
+  spec.sender.kms_uri = kPartnerKms;
+  VerifyOptions options = Options(spec);
+  GktpVerification unaware = BuildAndVerify(spec, options);
+  EXPECT_TRUE(unaware.accepted()) << Describe(unaware);
+  options.expected_sender_kms_uri = kPrimaryKms;
+  GktpVerification v = BuildAndVerify(spec, options);
+  EXPECT_EQ(FailedIds(v), std::set<std::string>{"IDR.KMS"}) << Describe(v);
+  const auto* c = v.checks.Find("IDR.KMS");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->expected, kPrimaryKms);
+  EXPECT_EQ(c->actual, kPartnerKms);
+  options.expected_sender_kms_uri = kPartnerKms;
+  EXPECT_TRUE(BuildAndVerify(spec, options).accepted());
+}
+
 TEST_F(BuiltGktpTest, BuildIsDeterministicGivenRandAndEphemerals) {
   GktpSpec spec = BaseSpec();
   spec.eccsi_j = Bytes(32, 0x07);

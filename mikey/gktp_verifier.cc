@@ -214,6 +214,11 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
     }
     if (!named_kmsi || !named_kmsr) {
       c.Fail("IDR.KMS", "IDRkmsi/IDRkmsr missing", "both KMS URIs", "missing");
+    } else if (problem.empty() && options.expected_sender_kms_uri && *named_kmsi != *options.expected_sender_kms_uri) {
+      c.Fail("IDR.KMS",
+             "IDRkmsi names " + *named_kmsi + ", but the sender " +
+                 options.expected_sender_uri.value_or("expected") + " belongs to " + *options.expected_sender_kms_uri,
+             *options.expected_sender_kms_uri, *named_kmsi);
     } else {
       c.Expect(problem.empty(), "IDR.KMS", problem.empty() ? "sender KMS " + *named_kmsi + ", receiver KMS " + *named_kmsr : problem,
                v.recipient_kms_uri.value_or("?"), *named_kmsr);

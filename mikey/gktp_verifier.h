@@ -29,6 +29,10 @@ struct VerifyOptions {
   // else the KMS the message names in IDRkmsr.
   std::optional<std::string> recipient_kms_uri;
   std::optional<std::string> expected_sender_uri;
+  // The KMS the expected sender belongs to, when the caller knows it: IDR.KMS
+  // then also fails when IDRkmsi names another KMS the store knows (a
+  // signature under a trusted but wrong domain's keys).
+  std::optional<std::string> expected_sender_kms_uri;
   // The receiver's clock; without it T is only checked against key periods.
   std::optional<uint64_t> now_ntp_seconds;
   uint64_t max_clock_skew_seconds = 300;

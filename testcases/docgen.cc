@@ -182,13 +182,14 @@ std::string RenderTestcasesDoc(const std::vector<Scenario>& cases, const std::st
 
   out << "## Mutations\n\n"
          "The values of `inject.mutation`, and the cases that use them.\n\n"
-         "| Mutation | Cases |\n|---|---|\n";
+         "| Mutation | What the harness changes | Cases |\n|---|---|---|\n";
   for (const auto& mutation : engine::Mutations()) {
     std::vector<std::string> ids;
     for (const auto& s : cases) {
       if (s.injection.mutation == mutation.name) ids.push_back(s.id);
     }
-    out << "| " << Code(mutation.name) << " | " << (ids.empty() ? "—" : Join(ids, ", ")) << " |\n";
+    out << "| " << Code(mutation.name) << " | " << Cell(std::string(mutation.description)) << " | "
+        << (ids.empty() ? "—" : Join(ids, ", ")) << " |\n";
   }
 
   out << "\n## All cases\n\n"

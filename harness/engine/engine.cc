@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
@@ -63,6 +64,9 @@ struct World {
   uint64_t t0 = kDefaultClockNtpSeconds;
   uint64_t seed = 1;
   reference::GktpOptions options;
+  // One for the whole case, so its prepared KMS keys (a 4.2 MB table each,
+  // about 0.1 s to build) serve every batch.
+  mikey::GktpVerifier verifier{store};
 };
 
 Result<std::unique_ptr<World>> BuildWorld(const Scenario& s, const EngineOptions& o) {
@@ -281,6 +285,41 @@ const std::map<std::string, MutationPlan>& MutationPlans() {
   return kPlans;
 }
 
+// What each mutation does, for `mcxtest list` and docs/testcases.md; a test
+// requires one for every plan.
+const std::map<std::string_view, std::string_view>& MutationDescriptions() {
+  static const std::map<std::string_view, std::string_view> kDescriptions = {
+      {"bad-signature", "the ECCSI signature is corrupted"},
+      {"signer-not-idri", "validly signed, but by sip:mallory of the sender's KMS, not the identity IDRi names"},
+      {"untrusted-kms",
+       "signed for the real sender URI with keys of a KMS the receiver's domain does not trust (its certificate is "
+       "revoked in the receiver's cache)"},
+      {"sakke-to-other", "the SSV is encapsulated to another user (sip:eve) of the recipient's KMS"},
+      {"tamper-r", "R is replaced by the R of another encapsulation to the same receiver (a valid point); re-signed"},
+      {"tamper-h", "one bit of H is flipped; re-signed"},
+      {"r-not-on-curve", "R is replaced by (x, x), a point not on the curve; re-signed"},
+      {"guk-id-mismatch", "the GUK-ID is salted with the sender's URI instead of the recipient's"},
+      {"purpose-not-gmk", "the GMK-ID carries purpose tag 1 instead of 0 (GMK)"},
+      {"v-bit", "the V flag of the common header is set"},
+      {"t-not-ntp-utc", "the timestamp has type NTP instead of NTP-UTC"},
+      {"t-outside-key-period", "T lies three key periods of the recipient's KMS after the receiver's clock"},
+      {"rand-short", "RAND has 8 octets instead of 16"},
+      {"idrkms-missing", "the IDRkmsi and IDRkmsr payloads are left out"},
+      {"wrong-recipient-id", "IDRr names the sender instead of the recipient"},
+      {"sakke-unknown-params", "the SAKKE payload names parameter set 2 (only set 1 exists)"},
+      {"sakke-unknown-id-scheme", "the SAKKE payload names identifier scheme 1 instead of 2 (the 3GPP UID)"},
+      {"sign-truncated", "the last 20 octets of the signature are cut off"},
+      {"trailing-bytes", "one octet follows the SIGN payload"},
+      {"payload-after-sign", "a complete RAND payload follows the SIGN payload"},
+      {"key-params-revoked", "the key parameters' status marks the key as not valid"},
+      {"key-params-expired", "the key parameters' expiry time is 60 s before T"},
+      {"key-params-not-yet-active", "the key parameters' activation time is an hour after T"},
+      {"key-params-wrong-type", "the key parameters name key type 2 (CSK) instead of 0 (GMK)"},
+      {"key-params-bad-tag", "protected key parameters with an authentication tag under the wrong key"},
+  };
+  return kDescriptions;
+}
+
 // ---------------------------------------------------------------- helpers
 
 // Runs fn(i) for i in [0, n) on `jobs` threads.
@@ -306,31 +345,43 @@ struct Verified {
   mikey::GktpVerification verification;
 };
 
-// The verifier can only check that IDRkmsi names a KMS it knows; the harness
-// also knows which KMS the expected sender belongs to, so IDR.KMS fails when
-// IDRkmsi names another one.
-void CheckSenderKms(const World& w, const std::string& expected_sender, mikey::GktpVerification& v) {
-  std::optional<std::string> expected_kms;
-  if (expected_sender == w.primary_gms.uri) expected_kms = w.primary_gms.kms_uri;
-  if (w.partner_gms && expected_sender == w.partner_gms->uri) expected_kms = w.partner_gms->kms_uri;
-  if (!expected_kms || !v.sender_kms_uri || *v.sender_kms_uri == *expected_kms) return;
-  for (auto& c : v.checks.mutable_results()) {
-    if (c.id != "IDR.KMS" || c.failed()) continue;
-    c.status = checks::CheckStatus::kFail;
-    c.detail = "IDRkmsi names " + *v.sender_kms_uri + ", but the sender " + expected_sender + " belongs to " +
-               *expected_kms;
-    c.expected = *expected_kms;
-    c.actual = *v.sender_kms_uri;
-  }
+// The KMS a GMS of the scenario belongs to (the harness knows it; IDR.KMS
+// fails when IDRkmsi names another one).
+std::optional<std::string> KmsOfGms(const World& w, const std::string& gms_uri) {
+  if (gms_uri == w.primary_gms.uri) return w.primary_gms.kms_uri;
+  if (w.partner_gms && gms_uri == w.partner_gms->uri) return w.partner_gms->kms_uri;
+  return std::nullopt;
 }
+
+// Counts verified messages of one batch for EngineOptions::progress; the
+// calls are serialized so that `done` only grows.
+class BatchProgress {
+ public:
+  BatchProgress(const ProgressFn& fn, uint64_t total, std::string_view what) : fn_(fn), total_(total), what_(what) {
+    if (fn_) fn_(0, total_, what_);
+  }
+  void Done() {
+    if (!fn_) return;
+    std::lock_guard lock(mu_);
+    fn_(++done_, total_, what_);
+  }
+
+ private:
+  const ProgressFn& fn_;
+  const uint64_t total_;
+  const std::string_view what_;
+  std::mutex mu_;
+  uint64_t done_ = 0;
+};
 
 // Verifies each message for its recipient (in parallel) and records it.
 std::vector<Verified> VerifyAll(const World& w, const Scenario& s, const std::vector<reference::SentGktp>& gktps,
                                 const std::string& expected_sender, const std::string& produced_by,
-                                const std::map<int, uint64_t>& step_clock, int jobs) {
+                                const std::map<int, uint64_t>& step_clock, const EngineOptions& eo,
+                                std::string_view what) {
   std::vector<Verified> out(gktps.size());
-  mikey::GktpVerifier verifier(w.store);
-  ParallelFor(gktps.size(), jobs, [&](size_t i) {
+  BatchProgress progress(eo.progress, gktps.size(), what);
+  ParallelFor(gktps.size(), eo.jobs, [&](size_t i) {
     const auto& g = gktps[i];
     Verified& v = out[i];
     v.record.step = g.step;
@@ -352,19 +403,32 @@ std::vector<Verified> VerifyAll(const World& w, const Scenario& s, const std::ve
       v.record.note = "recipient is not part of the scenario";
     }
     o.expected_sender_uri = expected_sender;
+    o.expected_sender_kms_uri = KmsOfGms(w, expected_sender);
     auto t = step_clock.find(g.step);
     o.now_ntp_seconds = t != step_clock.end() ? t->second : w.t0;
     if (s.options.key_params != scenario::KeyParamsMode::kNone) o.expected_group_id = s.regroup.temporary_group_id;
     if (s.procedure == scenario::Procedure::kGroupCreation) o.expected_group_id = s.groups[0].id;
-    v.verification = verifier.Verify(g.message, o);
-    CheckSenderKms(w, expected_sender, v.verification);
+    v.verification = w.verifier.Verify(g.message, o);
     v.record.checks = v.verification.checks.results();
+    progress.Done();
   });
   return out;
 }
 
 std::string GroupOfKeys(const Scenario& s) {
   return s.procedure == scenario::Procedure::kGroupCreation ? s.groups[0].id : s.regroup.temporary_group_id;
+}
+
+// The GMK and GMK-ID the harness distributes when it plays a GMS towards the
+// SUT: derived from the run's seed and the case, so reruns repeat them.
+std::pair<SecretBytes, uint32_t> HarnessGroupKey(const World& w, const Scenario& s) {
+  SecretBytes key = kms::DrbgDomainKey(w.seed, "harness-gmk");
+  SecretBytes gmk = kms::DrbgOctets(key.span(), AsSpan(s.id + "|gmk"), 16);
+  SecretBytes id_octets = kms::DrbgOctets(key.span(), AsSpan(s.id + "|gmk-id"), 4);
+  // The purpose tag (top 4 bits) of a GMK-ID is 0.
+  uint32_t gmk_id = (static_cast<uint32_t>(id_octets.data()[0]) << 24 | id_octets.data()[1] << 16 |
+                     id_octets.data()[2] << 8 | id_octets.data()[3]) & 0x0fffffffu;
+  return {std::move(gmk), gmk_id};
 }
 
 // The existing key of a constituent group: from the scenario, else derived.
@@ -387,9 +451,13 @@ void CheckKeyedSet(CheckList& flow, const std::vector<Verified>& msgs, const std
   std::vector<std::string> missing, extra;
   std::set_difference(expected.begin(), expected.end(), actual.begin(), actual.end(), std::back_inserter(missing));
   std::set_difference(actual.begin(), actual.end(), expected.begin(), expected.end(), std::back_inserter(extra));
+  // At most 20 URIs per list: with thousands of members the full lists would
+  // only bloat every report.
   auto join = [](const std::vector<std::string>& v) {
+    constexpr size_t kMaxListed = 20;
     std::string s;
-    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    for (size_t i = 0; i < v.size() && i < kMaxListed; ++i) s += (s.empty() ? "" : ", ") + v[i];
+    if (v.size() > kMaxListed) s += " and " + std::to_string(v.size() - kMaxListed) + " more";
     return s.empty() ? std::string("none") : s;
   };
   bool ok = missing.empty() && extra.empty();
@@ -459,6 +527,20 @@ class CaseRunner {
 
  private:
   bool Call(const json& request, json* answer);
+  // Call() and parse the answer; on any failure the verdict is set and
+  // nothing returned.
+  template <typename T>
+  std::optional<T> Ask(const json& request, Result<T> (*parse)(const json&), const char* expected) {
+    json answer;
+    if (!Call(request, &answer)) return std::nullopt;
+    Result<T> parsed = parse(answer);
+    if (!parsed.ok()) {
+      flow_.Fail("SUT.RESPONSE", parsed.error().message(), expected, "malformed answer");
+      Fail(Verdict::kError, "protocol-error: " + parsed.error().message());
+      return std::nullopt;
+    }
+    return std::move(parsed).value();
+  }
   void Fail(Verdict verdict, const std::string& summary) {
     r_.verdict = verdict;
     r_.summary = summary;
@@ -469,8 +551,10 @@ class CaseRunner {
     return {{7, t7}, {11, t7}, {14, t14}};
   }
   reference::RegroupRequest MakeRegroupRequest() const;
+  // Moves the records into the result; the verifications stay in `msgs`.
   void Record(std::vector<Verified>& msgs) {
-    for (auto& m : msgs) r_.messages.push_back(m.record);
+    r_.messages.reserve(r_.messages.size() + msgs.size());
+    for (auto& m : msgs) r_.messages.push_back(std::move(m.record));
   }
 
   void RunPrimaryGms();
@@ -538,17 +622,12 @@ reference::RegroupRequest CaseRunner::MakeRegroupRequest() const {
 
 void CaseRunner::RunPrimaryGms() {
   reference::RegroupRequest req = MakeRegroupRequest();
-  json answer;
-  if (!Call(reference::ToJson(req), &answer)) return;
-  auto gktps = reference::GktpListFromJson(answer);
-  if (!gktps.ok()) {
-    flow_.Fail("SUT.RESPONSE", gktps.error().message(), "a list of GKTPs", "malformed answer");
-    return Fail(Verdict::kError, "protocol-error: " + gktps.error().message());
-  }
+  auto gktps = Ask(reference::ToJson(req), &reference::GktpListFromJson, "a list of GKTPs");
+  if (!gktps) return;
   bool multi = s_.procedure == scenario::Procedure::kMultiDomainRegroup;
   auto clock = StepClock();
   std::vector<Verified> sent =
-      VerifyAll(*world_, s_, *gktps, world_->primary_gms.uri, "sut", clock, o_.jobs);
+      VerifyAll(*world_, s_, *gktps, world_->primary_gms.uri, "sut", clock, o_, "GKTPs from the SUT");
 
   // Which steps, in which order.
   {
@@ -622,7 +701,8 @@ void CaseRunner::RunPrimaryGms() {
       reference::ReferenceImplementation partner(world_->store, {}, world_->seed);
       auto answer11 = partner.HandleRegroupNotification(n);
       if (answer11.ok() && !answer11->rejected) {
-        step11 = VerifyAll(*world_, s_, answer11->gktps, world_->partner_gms->uri, "harness", clock, o_.jobs);
+        step11 = VerifyAll(*world_, s_, answer11->gktps, world_->partner_gms->uri, "harness", clock, o_,
+                           "step-11 GKTPs of the harness's partner GMS");
       }
       break;
     }
@@ -678,18 +758,14 @@ Result<Bytes> CaseRunner::BuildDelivered(const Party& sender, const Party& recip
 
 void CaseRunner::RunPartnerGms() {
   auto clock = StepClock();
-  SecretBytes key = kms::DrbgDomainKey(world_->seed, "harness-gmk");
-  SecretBytes gmk = kms::DrbgOctets(key.span(), AsSpan(s_.id + "|gmk"), 16);
-  SecretBytes id_octets = kms::DrbgOctets(key.span(), AsSpan(s_.id + "|gmk-id"), 4);
-  uint32_t gmk_id = (static_cast<uint32_t>(id_octets.data()[0]) << 24 | id_octets.data()[1] << 16 |
-                     id_octets.data()[2] << 8 | id_octets.data()[3]) & 0x0fffffffu;
+  auto [gmk, gmk_id] = HarnessGroupKey(*world_, s_);
   std::string note;
   auto wire = BuildDelivered(world_->primary_gms, *world_->partner_gms, gmk, gmk_id, clock.at(7), &note);
   if (!wire.ok()) return Fail(Verdict::kError, "harness could not build step 7: " + wire.error().ToString());
 
   std::vector<reference::SentGktp> step7{{7, world_->partner_gms->uri, *wire}};
   std::vector<Verified> delivered =
-      VerifyAll(*world_, s_, step7, world_->primary_gms.uri, "harness", clock, o_.jobs);
+      VerifyAll(*world_, s_, step7, world_->primary_gms.uri, "harness", clock, o_, "the step-7 GKTP");
   delivered[0].record.note = note;
   bool expect_reject = s_.expect.outcome == scenario::Expectation::Outcome::kReject;
   // As for a UE: a negative case must really be invalid in the named way.
@@ -716,13 +792,8 @@ void CaseRunner::RunPartnerGms() {
     }
   }
   Record(delivered);
-  json answer;
-  if (!Call(reference::ToJson(n), &answer)) return;
-  auto parsed = reference::PartnerAnswerFromJson(answer);
-  if (!parsed.ok()) {
-    flow_.Fail("SUT.RESPONSE", parsed.error().message(), "GKTPs or a rejection", "malformed answer");
-    return Fail(Verdict::kError, "protocol-error: " + parsed.error().message());
-  }
+  auto parsed = Ask(reference::ToJson(n), &reference::PartnerAnswerFromJson, "GKTPs or a rejection");
+  if (!parsed) return;
   if (expect_reject) {
     bool ok = parsed->rejected && parsed->gktps.empty();
     flow_.Expect(ok, "PARTNER.REJECT",
@@ -731,7 +802,7 @@ void CaseRunner::RunPartnerGms() {
                           s_.injection.mutation + ")",
                  "rejection, nothing sent", std::to_string(parsed->gktps.size()) + " GKTPs sent");
     std::vector<Verified> leaked =
-        VerifyAll(*world_, s_, parsed->gktps, world_->partner_gms->uri, "sut", clock, o_.jobs);
+        VerifyAll(*world_, s_, parsed->gktps, world_->partner_gms->uri, "sut", clock, o_, "GKTPs from the SUT");
     Record(leaked);
     return;
   }
@@ -739,7 +810,8 @@ void CaseRunner::RunPartnerGms() {
     flow_.Fail("FLOW.COVERAGE", "rejected a valid step-7 payload: " + parsed->reason, "step-11 GKTPs", "rejection");
     return;
   }
-  std::vector<Verified> sent = VerifyAll(*world_, s_, parsed->gktps, world_->partner_gms->uri, "sut", clock, o_.jobs);
+  std::vector<Verified> sent =
+      VerifyAll(*world_, s_, parsed->gktps, world_->partner_gms->uri, "sut", clock, o_, "GKTPs from the SUT");
   {
     std::string problem;
     for (const auto& g : parsed->gktps) {
@@ -769,17 +841,13 @@ void CaseRunner::RunUe() {
     if (sender_param->second == "partner-gms" && world_->partner_gms) sender = *world_->partner_gms;
     if (sender_param->second == "primary-gms") sender = world_->primary_gms;
   }
-  SecretBytes key = kms::DrbgDomainKey(world_->seed, "harness-gmk");
-  SecretBytes gmk = kms::DrbgOctets(key.span(), AsSpan(s_.id + "|gmk"), 16);
-  SecretBytes id_octets = kms::DrbgOctets(key.span(), AsSpan(s_.id + "|gmk-id"), 4);
-  uint32_t gmk_id = (static_cast<uint32_t>(id_octets.data()[0]) << 24 | id_octets.data()[1] << 16 |
-                     id_octets.data()[2] << 8 | id_octets.data()[3]) & 0x0fffffffu;
+  auto [gmk, gmk_id] = HarnessGroupKey(*world_, s_);
   std::string note;
   auto wire = BuildDelivered(sender, ue, gmk, gmk_id, now, &note);
   if (!wire.ok()) return Fail(Verdict::kError, "harness could not build the GKTP: " + wire.error().ToString());
 
   std::vector<reference::SentGktp> one{{14, ue.uri, *wire}};
-  std::vector<Verified> delivered = VerifyAll(*world_, s_, one, sender.uri, "harness", clock, o_.jobs);
+  std::vector<Verified> delivered = VerifyAll(*world_, s_, one, sender.uri, "harness", clock, o_, "the GKTP for the UE");
   delivered[0].record.note = note;
   delivered[0].record.from = sender.uri;
   const mikey::GktpVerification& hv = delivered[0].verification;
@@ -804,13 +872,8 @@ void CaseRunner::RunUe() {
   SecretBytes rand = kms::DrbgOctets(rand_key.span(), AsSpan(s_.id), 16);
   req.srtp_rand = Bytes(rand.span().begin(), rand.span().end());
   Record(delivered);
-  json answer;
-  if (!Call(reference::ToJson(req), &answer)) return;
-  auto parsed = reference::DeliverAnswerFromJson(answer);
-  if (!parsed.ok()) {
-    flow_.Fail("SUT.RESPONSE", parsed.error().message(), "accepted/rejected", "malformed answer");
-    return Fail(Verdict::kError, "protocol-error: " + parsed.error().message());
-  }
+  auto parsed = Ask(reference::ToJson(req), &reference::DeliverAnswerFromJson, "accepted/rejected");
+  if (!parsed) return;
   if (s_.expect.outcome == scenario::Expectation::Outcome::kReject) {
     flow_.Expect(!parsed->accepted, "UE.REJECT",
                  parsed->accepted ? "accepted an invalid GKTP (" + s_.injection.mutation + ")"
@@ -917,7 +980,10 @@ void CaseRunner::Run() {
 const std::vector<MutationInfo>& Mutations() {
   static const std::vector<MutationInfo> kInfo = [] {
     std::vector<MutationInfo> out;
-    for (const auto& [name, plan] : MutationPlans()) out.push_back({name, ""});
+    for (const auto& [name, plan] : MutationPlans()) {
+      auto it = MutationDescriptions().find(name);
+      out.push_back({name, it == MutationDescriptions().end() ? std::string_view() : it->second});
+    }
     return out;
   }();
   return kInfo;
@@ -934,6 +1000,11 @@ TestCaseResult RunTestCase(const Scenario& s, const EngineOptions& options) {
   CaseRunner(s, options, r).Run();
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
+}
+
+Result<std::string> CaseKeyStoreJson(const Scenario& s, const EngineOptions& options) {
+  MCX_ASSIGN_OR_RETURN(std::unique_ptr<World> world, BuildWorld(s, options));
+  return world->store.ExportJson(/*include_secrets=*/true);
 }
 
 }  // namespace mcx::engine

@@ -10,10 +10,12 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "crypto/result.h"
 #include "harness/engine/result.h"
 #include "harness/scenario/scenario.h"
 
@@ -23,11 +25,18 @@ namespace mcx::engine {
 // says otherwise, so that runs are reproducible.
 inline constexpr uint64_t kDefaultClockNtpSeconds = 3913056000;
 
+// Progress of a case with many messages: `done` of `total` GKTPs of one batch
+// verified, `what` naming the batch (e.g. "GKTPs from the SUT"). Each batch
+// starts with done = 0 and ends with done = total. The engine makes the
+// calls one at a time, but from its verification threads.
+using ProgressFn = std::function<void(uint64_t done, uint64_t total, std::string_view what)>;
+
 struct EngineOptions {
   std::string sut_command;
   std::chrono::milliseconds timeout{30000};
   uint64_t seed = 1;
   int jobs = 0;  // verification threads; 0 = all cores
+  ProgressFn progress;  // optional
 };
 
 struct MutationInfo {
@@ -39,6 +48,12 @@ struct MutationInfo {
 const std::vector<MutationInfo>& Mutations();
 
 TestCaseResult RunTestCase(const scenario::Scenario& scenario, const EngineOptions& options);
+
+// The key store of the case's world (same seed, same keys) as JSON with its
+// master secrets, so a verifier can issue any member's key set: what
+// Wireshark's mcxmikey.keystore preference needs to verify the case's trace
+// (`mcxtest run --pcap-dir`). Trust restrictions are not exported.
+Result<std::string> CaseKeyStoreJson(const scenario::Scenario& scenario, const EngineOptions& options);
 
 }  // namespace mcx::engine
 

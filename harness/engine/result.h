@@ -63,6 +63,9 @@ struct RunInfo {
   uint64_t seed = 0;
   std::string started_at;  // ISO 8601 UTC
   std::string mcxtest_version;
+  // --pcap-dir of the run, empty if none: case X's trace is
+  // <pcap_dir>/<report::SanitizeFileName(X)>.pcap
+  std::string pcap_dir;
 };
 
 struct RunResult {

@@ -1,6 +1,9 @@
 #include "harness/reference/reference.h"
 
 #include <algorithm>
+#include <atomic>
+#include <functional>
+#include <thread>
 
 #include "crypto/guk_id.h"
 #include "crypto/random.h"
@@ -22,6 +25,36 @@ const std::vector<std::pair<std::string_view, std::string_view>> kUeIgnores = {
     {"ue-ignores-key-times", "KEYPARAMS.TIMES"},  {"ue-accepts-v-bit", "HDR.VBIT"},
     {"ue-ignores-purpose-tag", "KEYID.PURPOSE"},  {"ue-ignores-time-type", "T.TYPE"},
 };
+
+// One GKTP per target, built on all cores: each is an independent SAKKE
+// encapsulation and ECCSI signature, and a regroup may key thousands of
+// members. The result keeps the order of `targets`; on failure, the error of
+// the first failing target.
+Result<std::vector<SentGktp>> BuildAll(const mikey::GktpBuilder& builder, int step, const std::vector<Party>& targets,
+                                       const std::function<GktpSpec(const Party&)>& make_spec) {
+  std::vector<std::optional<Result<mikey::BuiltGktp>>> built(targets.size());
+  auto work = [&](size_t i) { built[i].emplace(builder.Build(make_spec(targets[i]))); };
+  size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), targets.size());
+  if (threads <= 1) {
+    for (size_t i = 0; i < targets.size(); ++i) work(i);
+  } else {
+    std::atomic<size_t> next{0};
+    std::vector<std::thread> pool;
+    for (size_t t = 0; t < threads; ++t) {
+      pool.emplace_back([&] {
+        for (size_t i = next++; i < targets.size(); i = next++) work(i);
+      });
+    }
+    for (auto& th : pool) th.join();
+  }
+  std::vector<SentGktp> out;
+  out.reserve(targets.size());
+  for (size_t i = 0; i < targets.size(); ++i) {
+    if (!built[i]->ok()) return built[i]->error();
+    out.push_back({step, targets[i].uri, std::move(*built[i]).value().wire});
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -219,12 +252,12 @@ Result<std::vector<SentGktp>> ReferenceImplementation::HandleRegroupRequest(cons
       step7_out.push_back({7, target.uri, std::move(built.wire)});
     }
   }
-  for (const Party& member : step14) {
-    GktpSpec spec = MakeGktpSpec(self, member, gmk, gmk_id, clock(14), r.options, r.temporary_group_id);
-    apply_defects(spec);
-    MCX_ASSIGN_OR_RETURN(mikey::BuiltGktp built, builder_.Build(spec));
-    step14_out.push_back({14, member.uri, std::move(built.wire)});
-  }
+  MCX_ASSIGN_OR_RETURN(step14_out, BuildAll(builder_, 14, step14, [&](const Party& member) {
+                         GktpSpec spec =
+                             MakeGktpSpec(self, member, gmk, gmk_id, clock(14), r.options, r.temporary_group_id);
+                         apply_defects(spec);
+                         return spec;
+                       }));
   std::vector<SentGktp> out;
   auto append = [&out](std::vector<SentGktp>& v) { std::move(v.begin(), v.end(), std::back_inserter(out)); };
   if (Has("steps-out-of-order")) {
@@ -267,15 +300,15 @@ Result<PartnerAnswer> ReferenceImplementation::HandleRegroupNotification(const R
   std::vector<Party> members = n.affiliated_members;
   if (Has("partner-skips-member") && !members.empty()) members.pop_back();
   // Step 11: re-encrypt to each affiliated user of this domain, signed by us.
-  for (const Party& member : members) {
-    GktpSpec spec = MakeGktpSpec(self, member, gmk, gmk_id, n.clock_ntp_seconds, n.options, n.temporary_group_id);
-    if (Has("partner-signs-as-primary")) {
-      spec.sender = {n.primary_gms.uri, n.primary_gms.kms_uri};
-      spec.deviations.sign_as = mikey::GktpParty{self.uri, self.kms_uri};
-    }
-    MCX_ASSIGN_OR_RETURN(mikey::BuiltGktp built, builder_.Build(spec));
-    answer.gktps.push_back({11, member.uri, std::move(built.wire)});
-  }
+  MCX_ASSIGN_OR_RETURN(answer.gktps, BuildAll(builder_, 11, members, [&](const Party& member) {
+                         GktpSpec spec = MakeGktpSpec(self, member, gmk, gmk_id, n.clock_ntp_seconds, n.options,
+                                                      n.temporary_group_id);
+                         if (Has("partner-signs-as-primary")) {
+                           spec.sender = {n.primary_gms.uri, n.primary_gms.kms_uri};
+                           spec.deviations.sign_as = mikey::GktpParty{self.uri, self.kms_uri};
+                         }
+                         return spec;
+                       }));
   return answer;
 }
 
