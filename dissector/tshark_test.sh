@@ -16,7 +16,7 @@ work="$(mktemp -d /tmp/mcxmikey_test.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/plugins/4.0/epan" "$work/home"
 cp "$PLUGIN" "$work/plugins/4.0/epan/mcxmikey.so"
-python3 "$MKPCAP" "$VECTORS" "$work/x.pcap" "$work/expected.tsv"
+python3 "$MKPCAP" "$VECTORS" "$work/x.pcap" "$work/expected.tsv" "$work/embedded.tsv"
 chmod -R a+rwX "$work"
 
 run_tshark() {
@@ -43,13 +43,14 @@ check "plugin loaded" "1" "$(grep -c 'mcxmikey.so.*dissector' <<<"$plugins" || t
 fields="$(run_tshark -G fields 2>>"$work/stderr.log")"
 for f in version data_type csb_id purpose_tag cs_map_type gmk_id guk_id t rand idr.role \
          idr.id sakke.params sakke.id_scheme sakke.data sign.type sign.r sign.s sign.pvt \
-         ext.type; do
+         ext.type kp.form kp.key_type kp.prot.ciphertext self.r sign.status verify.accepted \
+         check.sign.valid check.gukid.derivation embedded; do
   check "field mcxmikey.$f registered" "1" \
     "$(grep -cP "^F\t[^\t]*\tmcxmikey\.${f//./\\.}\t" <<<"$fields" || true)"
 done
 
 # The four vector messages, found by the UDP heuristic.
-got="$(run_tshark -r "$work/x.pcap" -Y 'mcxmikey and not _ws.expert' -T fields \
+got="$(run_tshark -r "$work/x.pcap" -Y 'mcxmikey and not _ws.expert and frame.number <= 4' -T fields \
   -e frame.number -e mcxmikey.csb_id -e mcxmikey.gmk_id -e mcxmikey.guk_id \
   -e mcxmikey.purpose_tag -e mcxmikey.rand -e mcxmikey.t 2>>"$work/stderr.log")" || true
 check "vector messages: csb_id gmk_id guk_id purpose_tag rand t" \
@@ -75,6 +76,26 @@ check "expert info carries the parser's error" "1" \
 vbit="$(run_tshark -r "$work/x.pcap" -Y mcxmikey.v_bit_on_gmk -T fields -e frame.number \
   2>>"$work/stderr.log")" || true
 check "V bit on a GMK message flagged" "$V_BIT_FRAME" "$vbit"
+
+# Found elsewhere: binary in a TCP segment (heuristic), base64 in SDP
+# a=key-mgmt:mikey of a SIP INVITE, in an XML element of an HTTP body and of
+# a SIP body of an unregistered media type (heuristic on SIP bodies).
+embedded="$(run_tshark -r "$work/x.pcap" -Y 'mcxmikey and frame.number >= 8' -T fields \
+  -e frame.number -e mcxmikey.csb_id 2>>"$work/stderr.log")" || true
+check "TCP heuristic, SDP key-mgmt and HTTP XML body" "$(cat "$work/embedded.tsv")" "$embedded"
+where="$(run_tshark -r "$work/x.pcap" -Y 'frame.number >= 8' -T fields -e mcxmikey.embedded \
+  2>>"$work/stderr.log")" || true
+check "where the base64 was found" \
+  "$(printf '\nSDP a=key-mgmt:mikey\nXML element <mikey-message>\nXML element <mikey-message>')" \
+  "$where"
+# Wireshark's own MIKEY dissector still decodes the SDP key-mgmt attribute.
+sdp="$(run_tshark -r "$work/x.pcap" -Y 'frame.number == 9' -T fields -e frame.protocols \
+  2>>"$work/stderr.log")" || true
+check "SDP still dissected, stock MIKEY still called" "1" \
+  "$(grep -c 'sdp:mikey' <<<"$sdp" || true)"
+xml="$(run_tshark -r "$work/x.pcap" -Y 'frame.number == 10 and xml' -T fields -e frame.number \
+  2>>"$work/stderr.log")" || true
+check "XML body still dissected as XML" "10" "$xml"
 
 # Full dissection of everything (tree and Decode As) must not crash tshark.
 if ! run_tshark -r "$work/x.pcap" -d "udp.port==$MALFORMED_PORT,mcxmikey" -V \

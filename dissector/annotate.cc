@@ -1,0 +1,653 @@
+#include "dissector/annotate.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <set>
+#include <utility>
+
+#include "crypto/guk_id.h"
+#include "mikey/checks.h"
+#include "mikey/codec.h"
+#include "mikey/names.h"
+
+namespace mcx::dissector {
+namespace {
+
+using mikey::Message;
+using mikey::Payload;
+
+constexpr size_t kHdrFixedSize = 10;  // up to and including the CS ID map type
+constexpr size_t kSrtpIdEntrySize = 9;
+constexpr size_t kSakkeRSize = 257;  // 0x04 || x || y for parameter set 1
+constexpr size_t kSakkeHSize = 16;
+constexpr size_t kExtHeaderSize = 4;  // next payload, type, 2-octet length
+// The shortest base64 text worth decoding: a MIKEY-SAKKE message is
+// hundreds of octets, so short element contents are not even tried.
+constexpr size_t kMinBase64Length = 16;
+// Verification results kept per KeyContext before the cache starts over.
+constexpr size_t kMaxCachedVerifications = 512;
+// Recipients tried when nothing names the receiver of a hidden IDRr.
+constexpr size_t kMaxCandidateRecipients = 16;
+
+constexpr FieldDef kFieldDefs[] = {
+#define MCX_DEF(e, abbrev, name, type, base, names, mask, blurb) \
+  {abbrev, name, FieldType::type, FieldBase::base, Names::names, mask, blurb},
+    MCX_DISSECTOR_FIELDS(MCX_DEF)
+#undef MCX_DEF
+};
+static_assert(sizeof(kFieldDefs) / sizeof(kFieldDefs[0]) == kFieldCount);
+
+constexpr ExpertDef kExpertDefs[] = {
+#define MCX_DEF(e, abbrev, summary) {abbrev, summary},
+    MCX_DISSECTOR_EXPERTS(MCX_DEF)
+#undef MCX_DEF
+};
+static_assert(sizeof(kExpertDefs) / sizeof(kExpertDefs[0]) == kExpertCount);
+
+std::string Hex32(uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%08x", v);
+  return buf;
+}
+
+bool Printable(ByteSpan b) {
+  return std::all_of(b.begin(), b.end(), [](uint8_t c) { return c >= 0x20 && c < 0x7f; });
+}
+
+std::string PrintableOrHex(ByteSpan b) {
+  return Printable(b) ? std::string(b.begin(), b.end()) : ToHex(b);
+}
+
+class Builder {
+ public:
+  explicit Builder(Annotation* a) : a_(a) {}
+
+  int Wire(Field f, int depth, size_t offset, size_t length) {
+    Item& it = Add(f, depth, offset, length);
+    it.source = Item::Source::kWire;
+    return Last();
+  }
+  int Label(int depth, size_t offset, size_t length, std::string heading) {
+    Item& it = Add(Field::kLabel, depth, offset, length);
+    it.text = std::move(heading);
+    return Last();
+  }
+  int Number(Field f, int depth, size_t offset, size_t length, uint64_t value,
+             std::string display = "") {
+    Item& it = Add(f, depth, offset, length);
+    it.source = Item::Source::kValue;
+    it.number = value;
+    it.display = std::move(display);
+    return Last();
+  }
+  int Text(Field f, int depth, size_t offset, size_t length, std::string value,
+           std::string display = "") {
+    Item& it = Add(f, depth, offset, length);
+    it.source = Item::Source::kValue;
+    it.text = std::move(value);
+    it.display = std::move(display);
+    return Last();
+  }
+  int Blob(Field f, int depth, size_t offset, size_t length, ByteSpan value) {
+    Item& it = Add(f, depth, offset, length);
+    it.source = Item::Source::kValue;
+    it.bytes.assign(value.begin(), value.end());
+    return Last();
+  }
+  int Check(int depth, int catalogue_index, std::string status, std::string display) {
+    Item& it = Add(Field::kCheck, depth, 0, 0);
+    it.source = Item::Source::kValue;
+    it.check = catalogue_index;
+    it.text = std::move(status);
+    it.display = std::move(display);
+    return Last();
+  }
+  void Flag(ExpertId id, int item, std::string message) {
+    a_->experts.push_back({id, item, std::move(message)});
+  }
+
+ private:
+  Item& Add(Field f, int depth, size_t offset, size_t length) {
+    Item& it = a_->items.emplace_back();
+    it.field = f;
+    it.depth = depth;
+    it.offset = static_cast<uint32_t>(offset);
+    it.length = static_cast<uint32_t>(length);
+    return it;
+  }
+  int Last() const { return static_cast<int>(a_->items.size()) - 1; }
+
+  Annotation* a_;
+};
+
+void AddGenericIdMap(Builder& b, const mikey::GenericIdMap& map, size_t offset) {
+  for (const mikey::GenericIdEntry& e : map.entries) {
+    const size_t size = 3 + e.policy_numbers.size() + 2 + e.session_data.size() + 1 + e.spi.size();
+    b.Label(1, offset, size, "Crypto session " + std::to_string(e.cs_id));
+    b.Wire(Field::kCsId, 2, offset, 1);
+    b.Wire(Field::kCsProtType, 2, offset + 1, 1);
+    b.Wire(Field::kCsS, 2, offset + 2, 1);
+    b.Wire(Field::kCsNumPolicies, 2, offset + 2, 1);
+    offset += 3;
+    for (size_t i = 0; i < e.policy_numbers.size(); ++i) b.Wire(Field::kCsPolicyNo, 2, offset++, 1);
+    b.Wire(Field::kCsSessionDataLen, 2, offset, 2);
+    offset += 2;
+    if (!e.session_data.empty()) b.Wire(Field::kCsSessionData, 2, offset, e.session_data.size());
+    offset += e.session_data.size();
+    b.Wire(Field::kCsSpiLen, 2, offset, 1);
+    offset += 1;
+    if (!e.spi.empty()) {
+      b.Wire(Field::kCsSpi, 2, offset, e.spi.size());
+      // TS 33.180 E.2: SPI = key ID (GMK-ID for a GMK) || GUK-ID.
+      if (e.SpiKeyId().has_value()) b.Wire(Field::kGmkId, 2, offset, 4);
+      if (e.SpiGukId().has_value()) b.Wire(Field::kGukId, 2, offset + 4, 4);
+    }
+    offset += e.spi.size();
+  }
+}
+
+void AddHeader(Builder& b, const Message& msg) {
+  b.Label(0, 0, msg.hdr_length, "Common header (HDR)");
+  b.Wire(Field::kVersion, 1, 0, 1);
+  b.Wire(Field::kDataType, 1, 1, 1);
+  b.Wire(Field::kNextPayload, 1, 2, 1);
+  const int v_item = b.Wire(Field::kV, 1, 3, 1);
+  b.Wire(Field::kPrfFunc, 1, 3, 1);
+  b.Wire(Field::kCsbId, 1, 4, 4);
+  const uint8_t purpose = PurposeTagOf(msg.hdr.csb_id);
+  b.Number(Field::kPurposeTag, 1, 4, 1, purpose);
+  if (msg.hdr.v_flag && purpose == static_cast<uint8_t>(KeyPurpose::kGmk)) {
+    // TS 33.180 E.2: a GMK is pushed without a verification message.
+    b.Flag(ExpertId::kVBitOnGmk, v_item, "V bit set on a GMK message (TS 33.180 requires V = 0)");
+  }
+  b.Wire(Field::kCsCount, 1, 8, 1);
+  b.Wire(Field::kCsMapType, 1, 9, 1);
+  if (const auto* srtp = std::get_if<mikey::SrtpIdMap>(&msg.hdr.cs_id_map)) {
+    size_t offset = kHdrFixedSize;
+    for (size_t i = 0; i < srtp->entries.size(); ++i) {
+      b.Label(1, offset, kSrtpIdEntrySize, "Crypto session " + std::to_string(i + 1));
+      b.Wire(Field::kSrtpPolicyNo, 2, offset, 1);
+      b.Wire(Field::kSrtpSsrc, 2, offset + 1, 4);
+      b.Wire(Field::kSrtpRoc, 2, offset + 5, 4);
+      offset += kSrtpIdEntrySize;
+    }
+  } else if (const auto* generic = std::get_if<mikey::GenericIdMap>(&msg.hdr.cs_id_map)) {
+    AddGenericIdMap(b, *generic, kHdrFixedSize);
+  }
+}
+
+// Key Parameters fields (Table E.6.1-1) as values; `offset`/`length` is
+// where they come from (the clear content, or the ciphertext they were
+// decrypted from).
+void AddKeyParamValues(Builder& b, int depth, size_t offset, size_t length,
+                       const mikey::KeyParameters& kp) {
+  b.Number(Field::kKpKeyType, depth, offset, length, kp.key_type);
+  b.Number(Field::kKpStatus, depth, offset, length, kp.status);
+  b.Number(Field::kKpActivation, depth, offset, length, kp.activation_time);
+  b.Number(Field::kKpExpiry, depth, offset, length, kp.expiry_time);
+  b.Text(Field::kKpText, depth, offset, length, kp.text);
+  if (kp.group_ids) {
+    b.Number(Field::kKpGroupCount, depth, offset, length, kp.group_ids->size());
+    for (const mikey::GroupIdTlv& id : *kp.group_ids) {
+      b.Number(Field::kKpGroupIei, depth, offset, length, id.iei);
+      b.Text(Field::kKpGroupId, depth, offset, length, PrintableOrHex(id.value));
+    }
+  }
+}
+
+// The Rel-13 clear form, field by field on the wire.
+void AddClearKeyParams(Builder& b, int depth, size_t data, const mikey::KeyParameters& kp) {
+  // The first octet carries key type + 1 (deployed Rel-13 senders).
+  b.Number(Field::kKpKeyType, depth, data, 1, kp.key_type,
+           std::string(KeyPurposeName(kp.key_type)) + " (" + std::to_string(kp.key_type) +
+               "; sent as key type + 1)");
+  b.Wire(Field::kKpStatus, depth, data + 1, 4);
+  b.Wire(Field::kKpActivation, depth, data + 5, 5);
+  b.Wire(Field::kKpExpiry, depth, data + 10, 5);
+  size_t at = data + 15 + 2;
+  b.Text(Field::kKpText, depth, data + 15, 2 + kp.text.size(), kp.text);
+  at += kp.text.size();
+  if (!kp.group_ids) return;
+  at += 2;  // group IDs length
+  b.Wire(Field::kKpGroupCount, depth, at, 1);
+  at += 1;
+  for (const mikey::GroupIdTlv& id : *kp.group_ids) {
+    b.Wire(Field::kKpGroupIei, depth, at, 1);
+    b.Text(Field::kKpGroupId, depth, at + 1, 2 + id.value.size(), PrintableOrHex(id.value));
+    at += 3 + id.value.size();
+  }
+}
+
+void AddProtectedKeyParams(Builder& b, int depth, size_t data, const mikey::ProtectedPayload& p,
+                           const mikey::KeyParameters* decrypted) {
+  b.Wire(Field::kKpProtMsgType, depth, data, 1);
+  b.Wire(Field::kKpProtDateTime, depth, data + 1, 5);
+  b.Wire(Field::kKpProtPayloadId, depth, data + 6, 4);
+  b.Wire(Field::kKpProtSeq, depth, data + 10, 1);
+  b.Wire(Field::kKpProtAlgorithm, depth, data + 11, 1);
+  b.Wire(Field::kKpProtIv, depth, data + 12, mikey::kProtectedPayloadIvSize);
+  b.Wire(Field::kKpProtDppkId, depth, data + 28, 4);
+  b.Wire(Field::kKpProtIei, depth, data + 32, 1);
+  b.Wire(Field::kKpProtLen, depth, data + 33, 2);
+  const size_t ct = data + 35;
+  b.Wire(Field::kKpProtCiphertext, depth, ct, p.ciphertext.size());
+  if (decrypted != nullptr) {
+    b.Label(depth, ct, p.ciphertext.size(), "Decrypted key parameters (key store)");
+    AddKeyParamValues(b, depth + 1, ct, p.ciphertext.size(), *decrypted);
+  }
+}
+
+void AddSakkeBody(Builder& b, int depth, size_t body, const mikey::SakkePayload& s, bool self) {
+  b.Wire(self ? Field::kSelfParams : Field::kSakkeParams, depth, body, 1);
+  b.Wire(self ? Field::kSelfIdScheme : Field::kSakkeIdScheme, depth, body + 1, 1);
+  b.Wire(self ? Field::kSelfLen : Field::kSakkeLen, depth, body + 2, 2);
+  if (!self && !s.data.empty()) b.Wire(Field::kSakkeData, depth, body + 4, s.data.size());
+  if (s.data.size() == kSakkeRSize + kSakkeHSize) {
+    b.Wire(self ? Field::kSelfR : Field::kSakkeR, depth, body + 4, kSakkeRSize);
+    b.Wire(self ? Field::kSelfH : Field::kSakkeH, depth, body + 4 + kSakkeRSize, kSakkeHSize);
+  }
+}
+
+void AddPayload(Builder& b, const Payload& p, const mikey::GktpVerification* v) {
+  const size_t start = p.offset;
+  const size_t body = start + 1;
+  if (const auto* t = p.As<mikey::TimestampPayload>()) {
+    const int type_item = b.Wire(Field::kTType, 1, body, 1);
+    if (t->ts_type == mikey::TsType::kCounter) {
+      b.Wire(Field::kTCounter, 1, body + 1, 4);
+    } else {
+      b.Wire(Field::kT, 1, body + 1, 4);
+      b.Wire(Field::kTDate, 1, body + 1, 8);
+    }
+    if (t->ts_type != mikey::TsType::kNtpUtc) {
+      const uint8_t type = static_cast<uint8_t>(t->ts_type);
+      b.Flag(ExpertId::kTNotNtpUtc, type_item,
+             "T is TS type " + std::to_string(type) + " (" +
+                 std::string(mikey::TsTypeName(type)) + "); TS 33.180 E.3 requires NTP-UTC");
+    }
+  } else if (const auto* rand = p.As<mikey::RandPayload>()) {
+    b.Wire(Field::kRandLen, 1, body, 1);
+    if (!rand->rand.empty()) b.Wire(Field::kRand, 1, body + 1, rand->rand.size());
+  } else if (const auto* idr = p.As<mikey::IdrPayload>()) {
+    b.Wire(Field::kIdrRole, 1, body, 1);
+    b.Wire(Field::kIdrIdType, 1, body + 1, 1);
+    b.Wire(Field::kIdrIdLen, 1, body + 2, 2);
+    if (!idr->id.empty()) {
+      b.Wire(Field::kIdrId, 1, body + 4, idr->id.size());
+      // Hashed identities (IDRuidi/IDRuidr) travel with ID type URI too.
+      if (Printable(idr->id)) b.Wire(Field::kIdrUri, 1, body + 4, idr->id.size());
+    }
+  } else if (const auto* sp = p.As<mikey::SpPayload>()) {
+    b.Wire(Field::kSpPolicyNo, 1, body, 1);
+    b.Wire(Field::kSpProtType, 1, body + 1, 1);
+    b.Wire(Field::kSpParamsLen, 1, body + 2, 2);
+    size_t offset = body + 4;
+    for (const mikey::PolicyParam& param : sp->params) {
+      std::string_view name = mikey::SrtpPolicyParamName(param.type);
+      b.Label(1, offset, 2 + param.value.size(),
+              "Policy param " + std::to_string(param.type) + " (" + std::string(name) + ")");
+      b.Wire(Field::kSpParamType, 2, offset, 1);
+      b.Wire(Field::kSpParamLen, 2, offset + 1, 1);
+      if (!param.value.empty()) b.Wire(Field::kSpParamValue, 2, offset + 2, param.value.size());
+      offset += 2 + param.value.size();
+    }
+  } else if (const auto* sakke = p.As<mikey::SakkePayload>()) {
+    AddSakkeBody(b, 1, body, *sakke, /*self=*/false);
+  } else if (const auto* sign = p.As<mikey::SignPayload>()) {
+    // SIGN has no next-payload octet: S type (4 bits) and length (12 bits).
+    b.Wire(Field::kSignType, 1, start, 2);
+    b.Wire(Field::kSignLen, 1, start, 2);
+    const size_t sig = start + 2;
+    if (sign->Eccsi().has_value()) {
+      b.Wire(Field::kSignR, 1, sig, mikey::kEccsiPartSize);
+      b.Wire(Field::kSignS, 1, sig + mikey::kEccsiPartSize, mikey::kEccsiPartSize);
+      b.Wire(Field::kSignPvt, 1, sig + 2 * mikey::kEccsiPartSize, mikey::kEccsiPvtSize);
+    } else if (!sign->signature.empty()) {
+      b.Wire(Field::kSignData, 1, sig, sign->signature.size());
+    }
+  } else if (const auto* ext = p.As<mikey::GeneralExtPayload>()) {
+    b.Wire(Field::kExtType, 1, body, 1);
+    b.Wire(Field::kExtLen, 1, body + 1, 2);
+    const size_t data = start + kExtHeaderSize;
+    if (p.length > kExtHeaderSize) b.Wire(Field::kExtData, 1, data, p.length - kExtHeaderSize);
+    if (const auto* self = std::get_if<mikey::SakkePayload>(&ext->content)) {
+      b.Label(1, data, p.length - kExtHeaderSize, "SAKKE-to-self (the GMK for the sender)");
+      AddSakkeBody(b, 2, data, *self, /*self=*/true);
+    } else if (const auto* prot = std::get_if<mikey::ProtectedPayload>(&ext->content)) {
+      b.Label(1, data, p.length - kExtHeaderSize, "Key parameters (protected payload, Rel-15+)");
+      b.Text(Field::kKpForm, 2, data, 1, "protected");
+      const mikey::KeyParameters* kp =
+          v != nullptr && v->key_params.has_value() ? &*v->key_params : nullptr;
+      AddProtectedKeyParams(b, 2, data, *prot, kp);
+    } else if (const auto* clear = std::get_if<mikey::ClearKeyParameters>(&ext->content)) {
+      b.Label(1, data, p.length - kExtHeaderSize, "Key parameters (clear, Rel-13)");
+      b.Text(Field::kKpForm, 2, data, 1, "clear");
+      AddClearKeyParams(b, 2, data, clear->params);
+    }
+  } else if (p.length > 1) {
+    // KEMAC, ID, V, ERR: shown whole.
+    b.Wire(Field::kPayloadData, 1, body, p.length - 1);
+  }
+}
+
+ExpertId ExpertForCheck(std::string_view id) {
+  if (id == "SIGN.VALID") return ExpertId::kBadSignature;
+  if (id == "SIGN.TRUST") return ExpertId::kUntrustedSigner;
+  if (id == "GUKID.DERIVATION") return ExpertId::kGukIdMismatch;
+  if (id == "KEYID.PURPOSE") return ExpertId::kPurposeNotGmk;
+  if (id == "SAKKE.DECAP") return ExpertId::kSakkeUndecryptable;
+  if (id == "T.TYPE") return ExpertId::kTNotNtpUtc;
+  if (id == "HDR.VBIT") return ExpertId::kVBitOnGmk;
+  return ExpertId::kCheckFailed;
+}
+
+int CatalogueIndex(std::string_view id) {
+  const auto& cat = checks::Catalogue();
+  for (size_t i = 0; i < cat.size(); ++i) {
+    if (cat[i].id == id) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::string SignStatus(const checks::CheckList& c) {
+  const checks::CheckResult* valid = c.Find("SIGN.VALID");
+  const checks::CheckResult* trust = c.Find("SIGN.TRUST");
+  if (valid == nullptr || valid->status == checks::CheckStatus::kNotApplicable) return "unverified";
+  if (valid->failed()) return "invalid";
+  if (trust != nullptr && trust->failed()) return "untrusted";
+  return "valid";
+}
+
+// Which recipient to verify for: IDRr when it names one, else the hint,
+// else the first stored identity whose UID IDRr carries.
+std::shared_ptr<const mikey::GktpVerification> VerifyForSomeone(ByteSpan wire, const Message& msg,
+                                                                const AnnotateOptions& o,
+                                                                std::string* recipient) {
+  const mikey::IdrPayload* idrr = msg.FindIdr(mikey::IdRole::kIdrr);
+  if (idrr != nullptr && !idrr->id.empty() && Printable(idrr->id)) {
+    *recipient = std::string(idrr->id.begin(), idrr->id.end());
+    return o.keys->Verify(wire, *recipient);
+  }
+  if (!o.recipient_hint.empty()) {
+    *recipient = o.recipient_hint;
+    return o.keys->Verify(wire, *recipient);
+  }
+  size_t tried = 0;
+  for (const std::string& candidate : o.keys->KnownIdentities()) {
+    if (++tried > kMaxCandidateRecipients) break;
+    auto v = o.keys->Verify(wire, candidate);
+    const checks::CheckResult* r = v->checks.Find("IDR.RECIPIENT");
+    if (r != nullptr && r->status == checks::CheckStatus::kPass) {
+      *recipient = candidate;
+      return v;
+    }
+  }
+  return nullptr;
+}
+
+void AddVerification(Builder& b, ByteSpan wire, const Message& msg, const AnnotateOptions& o,
+                     const mikey::GktpVerification& v, const std::string& recipient,
+                     std::set<ExpertId>* raised) {
+  b.Label(0, 0, wire.size(), "Verification with the key store (TS 33.180 receiver checks)");
+  b.Text(Field::kVerifyRecipient, 1, 0, 0, recipient);
+  if (v.sender_uri) b.Text(Field::kVerifySender, 1, 0, 0, *v.sender_uri);
+  b.Text(Field::kVerifyAccepted, 1, 0, 0, v.accepted() ? "yes" : "no");
+  b.Text(Field::kSignStatus, 1, 0, 0, SignStatus(v.checks));
+  // The GMK-ID is only generated when the SPI does not carry it already.
+  bool spi_has_key_id = false;
+  if (const auto* g = std::get_if<mikey::GenericIdMap>(&msg.hdr.cs_id_map)) {
+    for (const auto& e : g->entries) spi_has_key_id = spi_has_key_id || e.SpiKeyId().has_value();
+  }
+  if (v.gmk_id && !spi_has_key_id) {
+    b.Number(Field::kGmkId, 1, 4, 4, *v.gmk_id, Hex32(*v.gmk_id) + " (recovered from the GUK-ID)");
+  }
+  if (v.gmk && o.show_secrets) b.Blob(Field::kGmk, 1, 0, 0, v.gmk->span());
+  b.Label(1, 0, 0, "Checks");
+  for (const checks::CheckResult& r : v.checks.results()) {
+    const int index = CatalogueIndex(r.id);
+    if (index < 0) continue;
+    std::string display = checks::CheckStatusName(r.status);
+    if (!r.detail.empty()) display += ": " + r.detail;
+    const int item = b.Check(2, index, checks::CheckStatusName(r.status), display);
+    if (!r.failed()) continue;
+    ExpertId id = ExpertForCheck(r.id);
+    if (id != ExpertId::kCheckFailed && !raised->insert(id).second) continue;
+    std::string message = r.id + " failed: " + r.detail;
+    if (!r.expected.empty() || !r.actual.empty()) {
+      message += " (expected " + r.expected + ", got " + r.actual + ")";
+    }
+    b.Flag(id, item, message);
+  }
+}
+
+bool IsBase64Char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '+' || c == '/' || c == '=';
+}
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+std::optional<Bytes> DecodeMikey(std::string_view text) {
+  auto decoded = FromBase64(text);
+  if (!decoded.ok() || !IsMikeySakke(*decoded)) return std::nullopt;
+  return std::move(decoded).value();
+}
+
+bool EqualsNoCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+void FindInSdp(std::string_view body, std::vector<Embedded>* out) {
+  static constexpr std::string_view kAttr = "a=key-mgmt:";
+  for (size_t at = body.find(kAttr); at != std::string_view::npos; at = body.find(kAttr, at + 1)) {
+    size_t i = at + kAttr.size();
+    while (i < body.size() && body[i] == ' ') ++i;
+    if (body.size() - i < 5 || !EqualsNoCase(body.substr(i, 5), "mikey")) continue;
+    i += 5;
+    if (i >= body.size() || body[i] != ' ') continue;
+    while (i < body.size() && body[i] == ' ') ++i;
+    size_t end = i;
+    while (end < body.size() && IsBase64Char(body[end])) ++end;
+    if (end - i < kMinBase64Length) continue;
+    if (auto wire = DecodeMikey(body.substr(i, end - i))) {
+      out->push_back({i, end - i, "SDP a=key-mgmt:mikey", std::move(*wire)});
+    }
+  }
+}
+
+void FindInXml(std::string_view body, std::vector<Embedded>* out) {
+  size_t gt = body.find('>');
+  while (gt != std::string_view::npos) {
+    const size_t lt = body.find('<', gt + 1);
+    const size_t end = lt == std::string_view::npos ? body.size() : lt;
+    size_t first = gt + 1;
+    size_t last = end;
+    while (first < last && IsSpace(body[first])) ++first;
+    while (last > first && IsSpace(body[last - 1])) --last;
+    std::string_view text = body.substr(first, last - first);
+    const bool candidate =
+        lt != std::string_view::npos && text.size() >= kMinBase64Length &&
+        std::all_of(text.begin(), text.end(), [](char c) { return IsBase64Char(c) || IsSpace(c); });
+    if (candidate) {
+      if (auto wire = DecodeMikey(text)) {
+        // The element: the name after the '<' that this '>' closes.
+        const size_t open = body.rfind('<', gt);
+        std::string name;
+        for (size_t i = open + 1; open != std::string_view::npos && i < gt; ++i) {
+          const char c = body[i];
+          if (IsSpace(c) || c == '/' || c == '>') break;
+          name.push_back(c);
+        }
+        out->push_back({first, text.size(), "XML element <" + name + ">", std::move(*wire)});
+      }
+    }
+    if (lt == std::string_view::npos) break;
+    gt = body.find('>', lt);
+  }
+}
+
+}  // namespace
+
+const FieldDef& Def(Field f) { return kFieldDefs[static_cast<size_t>(f)]; }
+const ExpertDef& Def(ExpertId e) { return kExpertDefs[static_cast<size_t>(e)]; }
+
+std::string CheckFieldSuffix(std::string_view check_id) {
+  std::string out;
+  for (char c : check_id) {
+    out.push_back(std::isalnum(static_cast<unsigned char>(c)) != 0
+                      ? static_cast<char>(std::tolower(static_cast<unsigned char>(c)))
+                      : (c == '.' ? '.' : '_'));
+  }
+  return out;
+}
+
+void Annotation::Clear() {
+  parsed = false;
+  error.clear();
+  info.clear();
+  items.clear();
+  experts.clear();
+}
+
+std::vector<const Item*> Annotation::Find(Field f) const {
+  std::vector<const Item*> out;
+  for (const Item& it : items) {
+    if (it.field == f) out.push_back(&it);
+  }
+  return out;
+}
+
+bool Annotation::HasExpert(ExpertId id) const {
+  return std::any_of(experts.begin(), experts.end(), [id](const Expert& e) { return e.id == id; });
+}
+
+Result<std::unique_ptr<KeyContext>> KeyContext::Load(const std::string& path) {
+  MCX_ASSIGN_OR_RETURN(kms::KeyStore store, kms::KeyStore::Load(path));
+  return std::make_unique<KeyContext>(std::move(store));
+}
+
+KeyContext::KeyContext(kms::KeyStore store) : store_(std::move(store)), verifier_(store_) {
+  std::set<std::string> seen;
+  for (const std::string& kms : store_.KmsUris()) {
+    for (const kms::KmsKeySet& ks : store_.StoredKeySets(kms)) {
+      if (seen.insert(ks.user_uri).second) identities_.push_back(ks.user_uri);
+    }
+  }
+}
+
+std::shared_ptr<const mikey::GktpVerification> KeyContext::Verify(
+    ByteSpan wire, const std::string& recipient) const {
+  std::string key(wire.begin(), wire.end());
+  key.push_back('\0');
+  key += recipient;
+  auto it = cache_.find(key);
+  if (it != cache_.end()) return it->second;
+  mikey::VerifyOptions options;
+  options.recipient_uri = recipient;
+  auto v = std::make_shared<const mikey::GktpVerification>(verifier_.Verify(wire, options));
+  if (cache_.size() >= kMaxCachedVerifications) cache_.clear();
+  cache_.emplace(std::move(key), v);
+  return v;
+}
+
+bool IsMikeySakke(ByteSpan wire) {
+  if (wire.size() < 2 || wire[0] != mikey::kMikeyVersion ||
+      wire[1] != mikey::kDataTypeSakkeMessage) {
+    return false;
+  }
+  return mikey::Parse(wire).ok();
+}
+
+void Annotate(ByteSpan wire, const AnnotateOptions& options, Annotation* out) {
+  out->Clear();
+  Builder b(out);
+  auto parsed = mikey::Parse(wire);
+  if (!parsed.ok()) {
+    out->error = parsed.error().ToString();
+    out->info = "Malformed MIKEY-SAKKE: " + out->error;
+    b.Flag(ExpertId::kMalformed, -1, "MIKEY message does not parse: " + out->error);
+    if (!wire.empty()) b.Wire(Field::kPayloadData, 0, 0, wire.size());
+    return;
+  }
+  out->parsed = true;
+  const Message& msg = *parsed;
+
+  std::shared_ptr<const mikey::GktpVerification> v;
+  std::string recipient;
+  if (options.keys != nullptr) v = VerifyForSomeone(wire, msg, options, &recipient);
+
+  AddHeader(b, msg);
+  for (const Payload& p : msg.payloads) {
+    const uint8_t type = static_cast<uint8_t>(p.type());
+    b.Label(0, p.offset, p.length, std::string(mikey::PayloadTypeName(type)) + " payload");
+    if (p.type() != mikey::PayloadType::kSign) b.Wire(Field::kNextPayload, 1, p.offset, 1);
+    AddPayload(b, p, v.get());
+  }
+
+  std::set<ExpertId> raised;
+  for (const Expert& e : out->experts) raised.insert(e.id);
+  const uint8_t purpose = PurposeTagOf(msg.hdr.csb_id);
+  out->info = "MIKEY-SAKKE I_MESSAGE CSB-ID " + Hex32(msg.hdr.csb_id) + " (" +
+              KeyPurposeName(purpose) + ")";
+  if (options.keys == nullptr) {
+    b.Text(Field::kSignStatus, 0, 0, 0, "unverified", "unverified (no key store)");
+  } else if (v == nullptr) {
+    const int item = b.Text(Field::kSignStatus, 0, 0, 0, "unverified",
+                            "unverified (recipient unknown)");
+    b.Flag(ExpertId::kNotVerified, item,
+           "Not verified: IDRr hides the recipient and neither a SIP To header nor a stored key "
+           "set names it");
+  } else {
+    AddVerification(b, wire, msg, options, *v, recipient, &raised);
+    out->info += v->accepted() ? " [verified]" : " [REJECTED]";
+  }
+}
+
+std::vector<Embedded> FindEmbedded(std::string_view body) {
+  std::vector<Embedded> out;
+  FindInSdp(body, &out);
+  FindInXml(body, &out);
+  std::sort(out.begin(), out.end(),
+            [](const Embedded& a, const Embedded& b) { return a.offset < b.offset; });
+  out.erase(std::unique(out.begin(), out.end(),
+                        [](const Embedded& a, const Embedded& b) { return a.offset == b.offset; }),
+            out.end());
+  return out;
+}
+
+std::optional<std::string> SipToUri(std::string_view message) {
+  size_t line = 0;
+  while (line < message.size()) {
+    size_t eol = message.find('\n', line);
+    if (eol == std::string_view::npos) eol = message.size();
+    std::string_view l = message.substr(line, eol - line);
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    const size_t colon = l.find(':');
+    if (colon != std::string_view::npos) {
+      std::string_view name = l.substr(0, colon);
+      while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+      if (EqualsNoCase(name, "To") || EqualsNoCase(name, "t")) {
+        std::string_view value = l.substr(colon + 1);
+        const size_t open = value.find('<');
+        if (open != std::string_view::npos) {
+          const size_t close = value.find('>', open);
+          if (close == std::string_view::npos) return std::nullopt;
+          value = value.substr(open + 1, close - open - 1);
+        } else {
+          value = value.substr(0, value.find(';'));
+        }
+        while (!value.empty() && IsSpace(value.front())) value.remove_prefix(1);
+        while (!value.empty() && IsSpace(value.back())) value.remove_suffix(1);
+        if (value.empty()) return std::nullopt;
+        return std::string(value);
+      }
+    }
+    line = eol + 1;
+  }
+  return std::nullopt;
+}
+
+}  // namespace mcx::dissector
