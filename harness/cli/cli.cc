@@ -7,6 +7,9 @@
 
 namespace mcx::cli {
 
+// `report` and `matrix` (harness/cli/report_commands.cc).
+void AddReportCommands(CLI::App& app, CommandContext& ctx);
+
 int Reject(CommandContext& ctx, const std::string& reason) {
   *ctx.out << "invalid: " << reason << "\n";
   return kExitRejected;
@@ -44,6 +47,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   AddGktpCommands(app, ctx);
   AddKmsCommands(app, ctx);
   AddRunCommands(app, ctx);
+  AddReportCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -7,12 +7,17 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
 #include <set>
 
 #include "harness/cli/command.h"
 #include "harness/cli/version.h"
 #include "harness/engine/engine.h"
+#include "harness/pcap/sip_trace.h"
 #include "harness/report/console.h"
+#include "harness/report/html.h"
 #include "harness/report/report_writer.h"
 #include "harness/scenario/scenario.h"
 #include "harness/sut/shim_protocol.h"
@@ -73,7 +78,32 @@ struct RunArgs {
   std::string report_dir = "mcxtest-report";
   std::string junit;
   std::string json;
+  std::string html;  // --html: the self-contained HTML report
+  std::string pcap_dir;  // one trace and key store per case, when set
 };
+
+// --pcap-dir: the case's SIP trace and the key store that verifies it
+// (Wireshark's mcxmikey.keystore preference). Failures are reported, not fatal.
+void WriteCaseTrace(CommandContext& ctx, const std::string& dir, const scenario::Scenario& s,
+                    const engine::EngineOptions& options, const engine::TestCaseResult& r) {
+  if (Status st = pcap::WriteSipTrace(pcap::TracePath(dir, r.id), r); !st.ok()) {
+    *ctx.err << "mcxtest: " << st.error().ToString() << "\n";
+  }
+  auto json = engine::CaseKeyStoreJson(s, options);
+  const std::string path = pcap::KeyStorePath(dir, r.id);
+  if (!json.ok()) {
+    *ctx.err << "mcxtest: " << path << ": " << json.error().ToString() << "\n";
+    return;
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << *json;
+  out.close();
+  if (!out) *ctx.err << "mcxtest: cannot write " << path << "\n";
+  // It holds the (test) KMS master secrets: owner only, like a store's
+  // master-secrets.json.
+  std::error_code ec;
+  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
+}
 
 // Starts the SUT once and says hello: a command that cannot even do that is
 // a setup problem (exit 3), not a list of failed test cases.
@@ -128,6 +158,12 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
   info.seed = args.seed;
   info.started_at = NowIso8601();
   info.mcxtest_version = kMcxtestVersion;
+  info.pcap_dir = args.pcap_dir;
+  if (!args.pcap_dir.empty()) {
+    std::error_code ec;
+    fs::create_directories(args.pcap_dir, ec);
+    if (ec) return UsageError(ctx, "cannot create --pcap-dir " + args.pcap_dir + ": " + ec.message());
+  }
   report::ReportWriter writer(args.report_dir, args.junit, args.json);
   if (Status s = writer.Begin(info); !s.ok()) {
     *ctx.err << "mcxtest: cannot write reports: " << s.error().ToString() << "\n";
@@ -147,6 +183,20 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
   options.timeout = timeout;
   options.seed = args.seed;
   options.jobs = args.jobs;
+  // A progress bar for the batches of a case with many messages (a 2x5,000
+  // regroup verifies 10,001 GKTPs): live on a terminal, else a plain line
+  // every few seconds. The engine serializes the calls.
+  std::unique_ptr<report::ProgressBar> bar;
+  options.progress = [&](uint64_t done, uint64_t total, std::string_view what) {
+    constexpr uint64_t kMinMessagesForBar = 100;
+    if (total < kMinMessagesForBar) return;
+    if (done == 0 || !bar) {
+      if (bar) bar->Finish();
+      bar = std::make_unique<report::ProgressBar>(std::string(what), total, *ctx.err,
+                                                  ctx.err == &std::cerr && ::isatty(STDERR_FILENO) == 1);
+    }
+    bar->Set(done);
+  };
   engine::RunResult run;
   run.info = info;
   for (size_t i = 0; i < cases->size(); ++i) {
@@ -155,6 +205,11 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
       break;
     }
     engine::TestCaseResult r = engine::RunTestCase((*cases)[i], options);
+    if (!args.pcap_dir.empty()) WriteCaseTrace(ctx, args.pcap_dir, (*cases)[i], options, r);
+    if (bar) {
+      bar->Finish();
+      bar.reset();
+    }
     std::string line = report::CaseLine(r, i + 1, cases->size());
     if (line.empty() || line.back() != '\n') line += "\n";
     *ctx.out << line;
@@ -167,8 +222,14 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
   }
   sigaction(SIGINT, &old, nullptr);
   if (Status s = writer.Finish(run.interrupted); !s.ok()) *ctx.err << "mcxtest: " << s.error().ToString() << "\n";
+  if (!args.html.empty()) {
+    if (Status s = report::WriteHtmlReport(args.html, run); !s.ok()) {
+      *ctx.err << "mcxtest: " << s.error().ToString() << "\n";
+    }
+  }
   *ctx.out << report::SummaryTable(run);
-  *ctx.out << "reports: " << writer.junit_path() << ", " << writer.json_path() << "\n";
+  *ctx.out << "reports: " << writer.junit_path() << ", " << writer.json_path()
+           << (args.html.empty() ? "" : ", " + args.html) << "\n";
   if (run.interrupted) {
     *ctx.err << "mcxtest: interrupted; the reports hold the " << run.cases.size() << " case(s) that ran\n";
     return 130;
@@ -191,12 +252,17 @@ void AddRunCommands(CLI::App& app, CommandContext& ctx) {
   run->add_option("--report-dir", args->report_dir, "Report directory (default mcxtest-report/)");
   run->add_option("--junit", args->junit, "Also write the JUnit XML here");
   run->add_option("--json", args->json, "Also write report.json here");
+  run->add_option("--html", args->html, "Also write the self-contained HTML report here");
+  run->add_option("--pcap-dir", args->pcap_dir,
+                  "Write one pcap per test case (SIP MESSAGEs over UDP) and the key store JSON "
+                  "that verifies it here");
   SetAction(run, ctx, [&ctx, args, run] {
     std::string command_line = "mcxtest run";
     for (const auto& p : args->paths) command_line += " " + p;
     command_line += " --seed " + std::to_string(args->seed);
     if (!args->role.empty()) command_line += " --role " + args->role;
     if (!args->sut.empty()) command_line += " --sut '" + args->sut + "'";
+    if (!args->pcap_dir.empty()) command_line += " --pcap-dir " + args->pcap_dir;
     (void)run;
     return Run(ctx, *args, command_line);
   });

@@ -259,6 +259,7 @@ Result<RunResult> ReadDocument(const Json& document) {
   MCX_RETURN_IF_ERROR(info.Uint64("seed", &run.info.seed, false));
   MCX_RETURN_IF_ERROR(info.String("started_at", &run.info.started_at, false));
   MCX_RETURN_IF_ERROR(info.String("mcxtest_version", &run.info.mcxtest_version, false));
+  MCX_RETURN_IF_ERROR(info.String("pcap_dir", &run.info.pcap_dir, false));
   std::string state;
   MCX_RETURN_IF_ERROR(root.String("state", &state));
   if (state == RunStateName(RunState::kFinished)) {
@@ -367,6 +368,8 @@ Json RunInfoJson(const RunInfo& info) {
   j["seed"] = info.seed;
   j["started_at"] = S(info.started_at);
   j["mcxtest_version"] = S(info.mcxtest_version);
+  // Only when set, so reports of runs without --pcap-dir stay as before.
+  if (!info.pcap_dir.empty()) j["pcap_dir"] = S(info.pcap_dir);
   return j;
 }
 
