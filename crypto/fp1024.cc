@@ -5,6 +5,7 @@
 #include <vector>
 
 #if defined(__x86_64__)
+#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -320,8 +321,16 @@ void SqrWideAdx(uint64_t t[2 * kLimbs], const uint64_t a[kLimbs]) {
 
 bool g_force_portable = false;  // SetForcePortableForTesting
 
+// CPUID leaf 7 directly: clang-14's __builtin_cpu_supports does not know
+// "adx", and the fuzz build (--config=fuzz) compiles this file with clang.
+bool CpuidHasBmi2Adx() {
+  unsigned int eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return false;
+  return (ebx & (1u << 8)) != 0 && (ebx & (1u << 19)) != 0;  // BMI2, ADX
+}
+
 bool CpuHasAdx() {
-  static const bool has = __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("adx");
+  static const bool has = CpuidHasBmi2Adx();
   return has && !g_force_portable;
 }
 #endif

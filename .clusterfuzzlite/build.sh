@@ -1,0 +1,60 @@
+#!/bin/bash -eu
+# ClusterFuzzLite / OSS-Fuzz build: every fuzz/<name>_fuzzer target through
+# Bazel with the infrastructure's compiler and flags (CC, CXX, CFLAGS,
+# CXXFLAGS, LIB_FUZZING_ENGINE), then into $OUT with its dictionary and a
+# seed corpus zip. Locally, use fuzz/run.sh (--config=fuzz) instead.
+#
+# Differences from --config=fuzz, on purpose:
+#  - the compiler and sanitizer flags are the infrastructure's, so the
+#    same script serves address, undefined and coverage builds;
+#  - -stdlib=libc++ is dropped: the targets link the distribution's C++
+#    libraries (yaml-cpp), built against libstdc++;
+#  - shared libraries the runner image lacks are copied to $OUT/lib and
+#    found through an $ORIGIN rpath.
+cd "$SRC/mcxtest"
+
+copts=()
+for f in ${CXXFLAGS}; do
+  [[ $f == -stdlib=libc++ ]] && continue
+  copts+=("--copt=$f")
+done
+linkopts=("--linkopt=-Wl,-rpath,\$ORIGIN/lib")
+for f in ${CFLAGS}; do
+  case "$f" in -fsanitize=*|-fno-sanitize*) linkopts+=("--linkopt=$f") ;; esac
+done
+
+targets=()
+for f in fuzz/*_fuzzer.cc; do targets+=("//fuzz:$(basename "$f" .cc)"); done
+
+bazel build \
+  --repo_env=CC="$CC" --repo_env=CXX="$CXX" \
+  --define=fuzz=libfuzzer \
+  --cxxopt=-std=c++20 \
+  "${copts[@]}" \
+  --linkopt="$LIB_FUZZING_ENGINE" \
+  --linkopt=-fsanitize-link-c++-runtime \
+  "${linkopts[@]}" \
+  --strip=never \
+  "${targets[@]}"
+
+bin=$(bazel info bazel-bin)/fuzz
+mkdir -p "$OUT/lib"
+for label in "${targets[@]}"; do
+  name=${label#//fuzz:}
+  short=${name%_fuzzer}
+  cp "$bin/$name" "$OUT/"
+  # Shared libraries outside the base runner image.
+  ldd "$bin/$name" | awk '/=> \// {print $3}' | grep -E 'libssl|libcrypto|libxml2|libyaml-cpp|libicu|liblzma' |
+    xargs -r -I{} cp -n {} "$OUT/lib/" || true
+  case "$short" in
+    mikey_parse|gktp_verify|dissector) dict=mikey ;;
+    kms_xml) dict=xml ;;
+    scenario_yaml) dict=yaml ;;
+    shim_response) dict=json ;;
+    *) dict=$short ;;
+  esac
+  [[ -f fuzz/dict/$dict.dict ]] && cp "fuzz/dict/$dict.dict" "$OUT/$name.dict"
+  if [[ -d fuzz/corpus/$short ]]; then
+    (cd "fuzz/corpus/$short" && zip -q -r "$OUT/${name}_seed_corpus.zip" .)
+  fi
+done

@@ -1,0 +1,57 @@
+// The Wireshark plugin's dissection path without Wireshark
+// (dissector/annotate.h): whatever a capture holds reaches the annotator as
+// raw octets (UDP/TCP heuristics, Decode As) or as a SIP/HTTP body searched
+// for base64 MIKEY-SAKKE (XML elements, SDP a=key-mgmt) and a To header.
+// Invariants: no crash, and every annotation renders: wire items lie inside
+// the octets, depths nest, expert infos point at existing items, found
+// messages lie inside the body and parse.
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include "dissector/annotate.h"
+
+namespace {
+
+void CheckRenderable(mcx::ByteSpan wire, const mcx::dissector::Annotation& a) {
+  using mcx::dissector::Field;
+  using mcx::dissector::Item;
+  int previous_depth = -1;
+  for (const Item& it : a.items) {
+    if (it.depth < 0 || it.depth > previous_depth + 1) std::abort();
+    previous_depth = it.depth;
+    if (it.source == Item::Source::kWire &&
+        (it.offset > wire.size() || it.length > wire.size() - it.offset)) {
+      std::abort();
+    }
+    if (it.field == Field::kCheck && it.check < 0) std::abort();
+  }
+  for (const auto& e : a.experts) {
+    if (e.item >= static_cast<int>(a.items.size())) std::abort();
+  }
+  if (a.parsed != mcx::dissector::IsMikeySakke(wire) && wire.size() >= 2 && wire[0] == 1 &&
+      wire[1] == 26) {
+    std::abort();
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  mcx::ByteSpan input(data, size);
+  mcx::dissector::Annotation a;
+  mcx::dissector::Annotate(input, {}, &a);
+  CheckRenderable(input, a);
+
+  std::string_view body(reinterpret_cast<const char*>(data), size);
+  for (const auto& found : mcx::dissector::FindEmbedded(body)) {
+    if (found.offset > size || found.length > size - found.offset) std::abort();
+    if (!mcx::dissector::IsMikeySakke(found.wire)) std::abort();
+    mcx::dissector::AnnotateOptions options;
+    if (auto to = mcx::dissector::SipToUri(body)) options.recipient_hint = *to;
+    mcx::dissector::Annotate(found.wire, options, &a);
+    if (!a.parsed) std::abort();
+    CheckRenderable(found.wire, a);
+  }
+  return 0;
+}
