@@ -234,34 +234,6 @@ bool IsNamedValue(const Json& j) {
   return j.is_object() && j.size() == 2 && j.contains("value") && j.contains("name");
 }
 
-std::string Scalar(const Json& j) {
-  if (IsNamedValue(j)) {
-    std::string name = j["name"].get<std::string>();
-    return j["value"].dump() + (name.empty() ? " (unassigned)" : " (" + name + ")");
-  }
-  if (j.is_string()) {
-    std::string s = j.get<std::string>();
-    return s.empty() ? "(empty)" : s;
-  }
-  if (j.is_boolean()) return j.get<bool>() ? "yes" : "no";
-  if (j.is_array()) {
-    std::string joined;
-    for (const Json& item : j) joined += (joined.empty() ? "" : ", ") + Scalar(item);
-    return joined.empty() ? "(none)" : joined;
-  }
-  return j.dump();
-}
-
-bool IsScalar(const Json& j) {
-  if (IsNamedValue(j)) return true;
-  if (j.is_object()) return false;
-  if (j.is_array()) {
-    for (const Json& item : j) {
-      if (item.is_object() && !IsNamedValue(item)) return false;
-    }
-  }
-  return true;
-}
 
 std::string Label(std::string key) {
   for (char& c : key) {
@@ -286,8 +258,8 @@ void AppendLine(std::string& out, int indent, const std::string& label, const st
 
 void RenderObject(const Json& obj, int indent, std::string& out) {
   for (const auto& [key, value] : obj.items()) {
-    if (IsScalar(value)) {
-      AppendLine(out, indent, Label(key), Scalar(value));
+    if (InspectIsLeaf(value)) {
+      AppendLine(out, indent, Label(key), InspectLeafText(value));
     } else if (value.is_array()) {
       for (size_t i = 0; i < value.size(); ++i) {
         out += std::string(indent, ' ') + Label(key) + " [" + std::to_string(i + 1) + "]:\n";
@@ -365,6 +337,36 @@ std::string InspectText(const Message& message) {
     RenderObject(payload, 2, out);
   }
   return out;
+}
+
+
+std::string InspectLeafText(const nlohmann::ordered_json& j) {
+  if (IsNamedValue(j)) {
+    std::string name = j["name"].is_string() ? j["name"].get<std::string>() : "";
+    return j["value"].dump() + (name.empty() ? " (unassigned)" : " (" + name + ")");
+  }
+  if (j.is_string()) {
+    std::string s = j.get<std::string>();
+    return s.empty() ? "(empty)" : s;
+  }
+  if (j.is_boolean()) return j.get<bool>() ? "yes" : "no";
+  if (j.is_array()) {
+    std::string joined;
+    for (const Json& item : j) joined += (joined.empty() ? "" : ", ") + InspectLeafText(item);
+    return joined.empty() ? "(none)" : joined;
+  }
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+bool InspectIsLeaf(const nlohmann::ordered_json& j) {
+  if (IsNamedValue(j)) return true;
+  if (j.is_object()) return false;
+  if (j.is_array()) {
+    for (const Json& item : j) {
+      if (item.is_object() && !IsNamedValue(item)) return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace mcx::mikey

@@ -24,6 +24,13 @@ std::string InspectText(const Message& message);
 // The Key Parameters content fields (also used for decrypted payloads).
 nlohmann::ordered_json KeyParametersJson(const KeyParameters& params);
 
+// How InspectText shows a leaf of the InspectJson model, so other views (the
+// HTML report) show fields the same way: a named value as "6 (AES-GCM)", a
+// string, yes/no, a list joined by ", ", anything else as JSON text.
+std::string InspectLeafText(const nlohmann::ordered_json& leaf);
+// Whether InspectText shows `node` on one line: a leaf or a list of leaves.
+bool InspectIsLeaf(const nlohmann::ordered_json& node);
+
 }  // namespace mcx::mikey
 
 #endif  // MCXTEST_MIKEY_INSPECT_H_

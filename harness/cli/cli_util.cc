@@ -1,5 +1,7 @@
 #include "harness/cli/cli_util.h"
 
+#include <ctime>
+
 #include <nlohmann/json.hpp>
 
 namespace mcx::cli {
@@ -43,6 +45,13 @@ std::string JsonStringObject(const std::vector<std::pair<std::string, std::strin
   nlohmann::ordered_json obj = nlohmann::ordered_json::object();
   for (const auto& [key, value] : fields) obj[key] = value;
   return obj.dump();
+}
+
+std::string NowUtcIso8601() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
 }
 
 }  // namespace mcx::cli

@@ -29,6 +29,9 @@ Result<uint64_t> ParseDecimalFlag(const std::string& flag, const std::string& va
                                   uint64_t max = std::numeric_limits<uint64_t>::max());
 
 // {"k1":"v1","k2":"v2"} on one line, fields in the given order.
+// The current time as ISO 8601 UTC, e.g. "2026-11-30T16:33:31Z" (run reports).
+std::string NowUtcIso8601();
+
 std::string JsonStringObject(const std::vector<std::pair<std::string, std::string>>& fields);
 
 // Converts a command's flag values and remembers the first failure, so an

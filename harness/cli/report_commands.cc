@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/cli/cli_util.h"
 #include "harness/cli/command.h"
 #include "harness/cli/version.h"
 #include "harness/report/html.h"
@@ -31,13 +32,6 @@ Result<std::string> ReadWholeFile(const std::string& path) {
   text << in.rdbuf();
   if (in.bad()) return Error(ErrorCode::kIo, path + ": read error");
   return text.str();
-}
-
-std::string NowUtc() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
 }
 
 // `target` as a link from a page in `from_dir`: relative when possible, so
@@ -183,7 +177,7 @@ int Matrix(CommandContext& ctx, const MatrixArgs& args) {
   const fs::path json_dir = fs::path(json_path).parent_path();
 
   report::InteropMatrix matrix;
-  matrix.started_at = NowUtc();
+  matrix.started_at = NowUtcIso8601();
   matrix.mcxtest_version = kMcxtestVersion;
   matrix.command_line = "mcxtest matrix";
   for (const std::string& spec : args.suts) matrix.command_line += " --sut " + ShellQuote(spec);

@@ -12,6 +12,7 @@
 #include <memory>
 #include <set>
 
+#include "harness/cli/cli_util.h"
 #include "harness/cli/command.h"
 #include "harness/cli/version.h"
 #include "harness/engine/engine.h"
@@ -45,13 +46,6 @@ std::string DefaultSut() {
   fs::path sut = self.parent_path() / "sut" / "reference_sut";
   if (!fs::exists(sut, ec)) return "";
   return sut.string();
-}
-
-std::string NowIso8601() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
 }
 
 Result<std::vector<scenario::Scenario>> LoadAll(const std::vector<std::string>& paths, const std::string& role) {
@@ -156,7 +150,7 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
   info.sut_command = args.sut;
   info.command_line = command_line;
   info.seed = args.seed;
-  info.started_at = NowIso8601();
+  info.started_at = NowUtcIso8601();
   info.mcxtest_version = kMcxtestVersion;
   info.pcap_dir = args.pcap_dir;
   if (!args.pcap_dir.empty()) {

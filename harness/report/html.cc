@@ -636,46 +636,14 @@ std::vector<FieldRule> FieldsOf(const std::string& check_id) {
   return {};
 }
 
-bool IsNamedValue(const Json& j) {
-  return j.is_object() && j.size() == 2 && j.contains("value") && j.contains("name");
-}
-
-std::string ScalarText(const Json& j) {
-  if (IsNamedValue(j)) {
-    std::string name = j["name"].is_string() ? j["name"].get<std::string>() : "";
-    return j["value"].dump() + (name.empty() ? " (unassigned)" : " (" + name + ")");
-  }
-  if (j.is_string()) {
-    std::string s = j.get<std::string>();
-    return s.empty() ? "(empty)" : s;
-  }
-  if (j.is_boolean()) return j.get<bool>() ? "yes" : "no";
-  if (j.is_array()) {
-    std::string joined;
-    for (const Json& item : j) joined += (joined.empty() ? "" : ", ") + ScalarText(item);
-    return joined.empty() ? "(none)" : joined;
-  }
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
-
-bool IsScalar(const Json& j) {
-  if (IsNamedValue(j)) return true;
-  if (j.is_object()) return false;
-  if (j.is_array()) {
-    for (const Json& item : j) {
-      if (item.is_object() && !IsNamedValue(item)) return false;
-    }
-  }
-  return true;
-}
 
 // (field path, text) rows of one section, nested objects as "a.b", array
 // elements as "a[1].b" (1-based, as `gktp inspect` numbers them).
 void Flatten(const Json& object, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& rows) {
   for (const auto& [key, value] : object.items()) {
     std::string path = prefix.empty() ? key : prefix + "." + key;
-    if (IsScalar(value)) {
-      rows.emplace_back(path, ScalarText(value));
+    if (mikey::InspectIsLeaf(value)) {
+      rows.emplace_back(path, mikey::InspectLeafText(value));
     } else if (value.is_array()) {
       for (size_t i = 0; i < value.size(); ++i) Flatten(value[i], path + "[" + std::to_string(i + 1) + "]", rows);
     } else {
