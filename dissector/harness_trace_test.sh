@@ -31,7 +31,7 @@ cp "$PLUGIN" "$work/plugins/4.0/epan/mcxmikey.so"
 run_case() {  # name case-id [defect]
   local sut="$SUT"
   [ -n "${3:-}" ] && sut="$SUT --defect $3"
-  "$MCXTEST" run "$(case_file "$2")" --sut "$sut" --seed 7 --pcap-dir "$work/$1" \
+  "$MCXTEST" run "$(case_file "$2")" --sut "$sut" --seed 7 --pcap-dir "$work/$1" --pcap-keys \
     --report-dir "$work/$1-report" >"$work/$1.log" 2>&1 || true
   [ -s "$work/$1/$2.pcap" ] || { echo "no trace for $1:"; cat "$work/$1.log"; exit 1; }
   [ -s "$work/$1/$2.keystore.json" ] || { echo "no key store for $1"; exit 1; }

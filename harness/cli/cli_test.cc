@@ -17,7 +17,7 @@ TEST(CliTest, VersionPrintsNameAndVersion) {
 TEST(CliTest, HelpListsEveryCommandGroup) {
   auto r = RunMcxtest({"--help"});
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* group : {"crypto", "gktp", "kms", "run", "list"}) {
+  for (const char* group : {"crypto", "gktp", "kms", "run", "list", "report", "matrix"}) {
     EXPECT_NE(r.out.find(group), std::string::npos) << group;
   }
 }
@@ -34,6 +34,14 @@ TEST(CliTest, BadFlagIsUsageError) {
   auto r = RunMcxtest({"--no-such-flag"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--no-such-flag"), std::string::npos) << r.err;
+}
+
+// The key store holds the run's KMS secrets: only written next to traces,
+// and only when asked for.
+TEST(CliTest, PcapKeysWithoutPcapDirIsUsageError) {
+  auto r = RunMcxtest({"run", "--pcap-keys"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--pcap-keys needs --pcap-dir"), std::string::npos) << r.err;
 }
 
 TEST(CliTest, NoCommandIsUsageError) {

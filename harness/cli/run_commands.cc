@@ -73,16 +73,20 @@ struct RunArgs {
   std::string junit;
   std::string json;
   std::string html;  // --html: the self-contained HTML report
-  std::string pcap_dir;  // one trace and key store per case, when set
+  std::string pcap_dir;  // one trace per case, when set
+  bool pcap_keys = false;  // also each case's key store (with its test KMS secrets)
 };
 
-// --pcap-dir: the case's SIP trace and the key store that verifies it
-// (Wireshark's mcxmikey.keystore preference). Failures are reported, not fatal.
-void WriteCaseTrace(CommandContext& ctx, const std::string& dir, const scenario::Scenario& s,
+// --pcap-dir: the case's SIP trace, and with --pcap-keys the key store that
+// verifies it (Wireshark's mcxmikey.keystore preference). The store holds the
+// run's test KMS master secrets, so it is written only on request.
+// Failures are reported, not fatal.
+void WriteCaseTrace(CommandContext& ctx, const std::string& dir, bool with_keys, const scenario::Scenario& s,
                     const engine::EngineOptions& options, const engine::TestCaseResult& r) {
   if (Status st = pcap::WriteSipTrace(pcap::TracePath(dir, r.id), r); !st.ok()) {
     *ctx.err << "mcxtest: " << st.error().ToString() << "\n";
   }
+  if (!with_keys) return;
   auto json = engine::CaseKeyStoreJson(s, options);
   const std::string path = pcap::KeyStorePath(dir, r.id);
   if (!json.ok()) {
@@ -126,6 +130,7 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
     return UsageError(ctx, "unknown role '" + args.role + "' (primary-gms, partner-gms, ue)");
   }
   if (args.timeout_seconds <= 0) return UsageError(ctx, "--timeout must be positive");
+  if (args.pcap_keys && args.pcap_dir.empty()) return UsageError(ctx, "--pcap-keys needs --pcap-dir");
   auto cases = LoadAll(args.paths, args.role);
   if (!cases.ok()) return UsageError(ctx, cases.error().ToString());
   if (cases->empty()) return UsageError(ctx, "no test cases found");
@@ -199,7 +204,7 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
       break;
     }
     engine::TestCaseResult r = engine::RunTestCase((*cases)[i], options);
-    if (!args.pcap_dir.empty()) WriteCaseTrace(ctx, args.pcap_dir, (*cases)[i], options, r);
+    if (!args.pcap_dir.empty()) WriteCaseTrace(ctx, args.pcap_dir, args.pcap_keys, (*cases)[i], options, r);
     if (bar) {
       bar->Finish();
       bar.reset();
@@ -248,8 +253,10 @@ void AddRunCommands(CLI::App& app, CommandContext& ctx) {
   run->add_option("--json", args->json, "Also write report.json here");
   run->add_option("--html", args->html, "Also write the self-contained HTML report here");
   run->add_option("--pcap-dir", args->pcap_dir,
-                  "Write one pcap per test case (SIP MESSAGEs over UDP) and the key store JSON "
-                  "that verifies it here");
+                  "Write one pcap per test case (SIP MESSAGEs over UDP) here");
+  run->add_flag("--pcap-keys", args->pcap_keys,
+                "With --pcap-dir: also write each case's key store JSON (the run's test KMS secrets) "
+                "for Wireshark's mcxmikey.keystore preference");
   SetAction(run, ctx, [&ctx, args, run] {
     std::string command_line = "mcxtest run";
     for (const auto& p : args->paths) command_line += " " + p;
@@ -257,6 +264,7 @@ void AddRunCommands(CLI::App& app, CommandContext& ctx) {
     if (!args->role.empty()) command_line += " --role " + args->role;
     if (!args->sut.empty()) command_line += " --sut '" + args->sut + "'";
     if (!args->pcap_dir.empty()) command_line += " --pcap-dir " + args->pcap_dir;
+    if (args->pcap_keys) command_line += " --pcap-keys";
     (void)run;
     return Run(ctx, *args, command_line);
   });
