@@ -9,8 +9,7 @@
 #  - defect salt-from-sender-uri: GUK-ID mismatch expert info;
 #  - PGMS-005 (protected key parameters, SAKKE-to-self): extensions 6 and 7
 #    decoded, key parameters decrypted with the key store.
-# As root tshark ignores WIRESHARK_PLUGIN_DIR, so it runs as nobody and the
-# files live in /tmp (see tshark_test.sh).
+# tshark_env.sh says how tshark runs (as nobody when root).
 set -euo pipefail
 [ -n "${DEBUG_TEST:-}" ] && set -x
 PLUGIN="$1"
@@ -23,10 +22,8 @@ KP_CASE_ID=PGMS-005
 CASE_FILES=("$@")
 case_file() { realpath "$(printf '%s\n' "${CASE_FILES[@]}" | grep "/${1,,}-")"; }
 
-work="$(mktemp -d /tmp/mcxmikey_trace.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/plugins/4.0/epan" "$work/home"
-cp "$PLUGIN" "$work/plugins/4.0/epan/mcxmikey.so"
+source "$(dirname "$0")/tshark_env.sh"
+tshark_env_init "$PLUGIN" mcxmikey_trace
 
 run_case() {  # name case-id [defect]
   local sut="$SUT"
@@ -42,23 +39,6 @@ run_case salt "$CASE_ID" salt-from-sender-uri
 run_case kp "$KP_CASE_ID"
 chmod -R a+rwX "$work"
 
-run_tshark() {
-  local envs=(HOME="$work/home" WIRESHARK_PLUGIN_DIR="$work/plugins")
-  if [ "$(id -u)" = 0 ]; then
-    setpriv --reuid=65534 --regid=65534 --clear-groups env "${envs[@]}" tshark "$@"
-  else
-    env "${envs[@]}" tshark "$@"
-  fi
-}
-
-fail=0
-check() {  # name expected actual
-  if [ "$2" == "$3" ]; then
-    echo "ok: $1"
-  else
-    echo "FAIL: $1"; echo "  expected: [$2]"; echo "  got:      [$3]"; fail=1
-  fi
-}
 
 # (a) The conforming trace, verified with its key store.
 good="$work/good/$CASE_ID.pcap"

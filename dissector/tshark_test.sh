@@ -1,8 +1,7 @@
 #!/bin/bash
 # Runs the stock tshark with //dissector:mcxmikey.so over the Streamwide
 # messages wrapped in UDP (make_pcap.py) and checks fields and expert infos.
-# tshark as root ignores WIRESHARK_PLUGIN_DIR, so as root we drop to nobody;
-# the files then have to live outside /root (mode 0700): /tmp.
+# tshark_env.sh says how tshark runs (as nobody when root).
 set -euo pipefail
 [ -n "${DEBUG_TEST:-}" ] && set -x
 PLUGIN="$1"
@@ -12,30 +11,11 @@ MALFORMED_PORT=47998
 NOT_MIKEY_FRAME=6
 V_BIT_FRAME=7
 
-work="$(mktemp -d /tmp/mcxmikey_test.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/plugins/4.0/epan" "$work/home"
-cp "$PLUGIN" "$work/plugins/4.0/epan/mcxmikey.so"
+source "$(dirname "$0")/tshark_env.sh"
+tshark_env_init "$PLUGIN" mcxmikey_test
 python3 "$MKPCAP" "$VECTORS" "$work/x.pcap" "$work/expected.tsv" "$work/embedded.tsv"
 chmod -R a+rwX "$work"
 
-run_tshark() {
-  local envs=(HOME="$work/home" WIRESHARK_PLUGIN_DIR="$work/plugins")
-  if [ "$(id -u)" = 0 ]; then
-    setpriv --reuid=65534 --regid=65534 --clear-groups env "${envs[@]}" tshark "$@"
-  else
-    env "${envs[@]}" tshark "$@"
-  fi
-}
-
-fail=0
-check() {  # name expected actual
-  if [ "$2" == "$3" ]; then
-    echo "ok: $1"
-  else
-    echo "FAIL: $1"; echo "  expected: [$2]"; echo "  got:      [$3]"; fail=1
-  fi
-}
 
 plugins="$(run_tshark -G plugins 2>&1)" || { echo "tshark -G plugins failed:"; echo "$plugins"; exit 1; }
 check "plugin loaded" "1" "$(grep -c 'mcxmikey.so.*dissector' <<<"$plugins" || true)"
