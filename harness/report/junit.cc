@@ -10,18 +10,6 @@ namespace {
 using engine::TestCaseResult;
 using engine::Verdict;
 
-void AppendByteEscape(std::string& out, unsigned char octet) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "\\x%02x", octet);
-  out += buf;
-}
-
-void AppendCodePointEscape(std::string& out, char32_t code_point) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(code_point));
-  out += buf;
-}
-
 // attribute="escaped value" with a leading space.
 std::string Attr(std::string_view name, std::string_view value) {
   return " " + std::string(name) + "=\"" + XmlEscape(value, XmlContext::kAttribute) + "\"";
@@ -46,14 +34,7 @@ std::string XmlEscape(std::string_view text, XmlContext context) {
   const bool attribute = context == XmlContext::kAttribute;
   std::string out;
   out.reserve(text.size() + text.size() / 8);
-  for (size_t pos = 0; pos < text.size();) {
-    char32_t cp;
-    size_t length = DecodeUtf8(text, pos, &cp);
-    if (length == 0) {
-      AppendByteEscape(out, static_cast<unsigned char>(text[pos]));
-      ++pos;
-      continue;
-    }
+  AppendEscapedUtf8(text, out, [&](char32_t cp, std::string_view sequence) {
     switch (cp) {
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
@@ -65,17 +46,16 @@ std::string XmlEscape(std::string_view text, XmlContext context) {
       case '\r': out += "&#13;"; break;
       default:
         if (cp < 0x20 || cp == 0x7f || cp == 0xfffe || cp == 0xffff) {
-          for (size_t i = 0; i < length; ++i) AppendByteEscape(out, static_cast<unsigned char>(text[pos + i]));
+          for (char octet : sequence) AppendByteEscape(out, static_cast<unsigned char>(octet));
         } else if ((cp >= 0x80 && cp <= 0x9f) || IsBidiControl(cp)) {
           // Legal XML, but people `cat` junit.xml: escape what a terminal
           // would act on, as the console does.
           AppendCodePointEscape(out, cp);
         } else {
-          out.append(text.substr(pos, length));
+          out.append(sequence);
         }
     }
-    pos += length;
-  }
+  });
   return out;
 }
 

@@ -6,6 +6,12 @@
 namespace mcx::report {
 namespace {
 
+std::string Where(const engine::MessageRecord& m) {
+  return "step " + std::to_string(m.step) + ", " + m.from + " -> " + m.to;
+}
+
+}  // namespace
+
 void AppendByteEscape(std::string& out, unsigned char octet) {
   char buf[8];
   std::snprintf(buf, sizeof buf, "\\x%02x", octet);
@@ -18,11 +24,6 @@ void AppendCodePointEscape(std::string& out, char32_t code_point) {
   out += buf;
 }
 
-std::string Where(const engine::MessageRecord& m) {
-  return "step " + std::to_string(m.step) + ", " + m.from + " -> " + m.to;
-}
-
-}  // namespace
 
 const char* RunStateName(RunState state) {
   switch (state) {
@@ -94,31 +95,14 @@ size_t DecodeUtf8(std::string_view text, size_t pos, char32_t* code_point) {
 std::string SanitizeUtf8(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (size_t pos = 0; pos < text.size();) {
-    char32_t cp;
-    size_t length = DecodeUtf8(text, pos, &cp);
-    if (length == 0) {
-      AppendByteEscape(out, static_cast<unsigned char>(text[pos]));
-      ++pos;
-      continue;
-    }
-    out.append(text.substr(pos, length));
-    pos += length;
-  }
+  AppendEscapedUtf8(text, out, [&](char32_t, std::string_view sequence) { out.append(sequence); });
   return out;
 }
 
 std::string PrintableText(std::string_view text, bool keep_newlines) {
   std::string out;
   out.reserve(text.size());
-  for (size_t pos = 0; pos < text.size();) {
-    char32_t cp;
-    size_t length = DecodeUtf8(text, pos, &cp);
-    if (length == 0) {
-      AppendByteEscape(out, static_cast<unsigned char>(text[pos]));
-      ++pos;
-      continue;
-    }
+  AppendEscapedUtf8(text, out, [&](char32_t cp, std::string_view sequence) {
     if (cp == '\n' && keep_newlines) {
       out.push_back('\n');
     } else if (cp < 0x20 || cp == 0x7f) {
@@ -126,10 +110,9 @@ std::string PrintableText(std::string_view text, bool keep_newlines) {
     } else if ((cp >= 0x80 && cp <= 0x9f) || IsBidiControl(cp)) {
       AppendCodePointEscape(out, cp);
     } else {
-      out.append(text.substr(pos, length));
+      out.append(sequence);
     }
-    pos += length;
-  }
+  });
   return out;
 }
 

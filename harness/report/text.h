@@ -42,6 +42,29 @@ struct DocumentFrame {
 // text read differently from what it is.
 bool IsBidiControl(char32_t code_point);
 
+// "\xNN" for an octet, "\uNNNN" for a code point: how every report shows
+// what it must not emit literally.
+void AppendByteEscape(std::string& out, unsigned char octet);
+void AppendCodePointEscape(std::string& out, char32_t code_point);
+
+// The walk every escaper shares: each octet that is not part of a valid
+// UTF-8 sequence is appended to `out` as "\xNN"; for each valid sequence
+// `on_code_point(code_point, sequence)` appends what it becomes.
+template <typename OnCodePoint>
+void AppendEscapedUtf8(std::string_view text, std::string& out, OnCodePoint on_code_point) {
+  for (size_t pos = 0; pos < text.size();) {
+    char32_t cp;
+    size_t length = DecodeUtf8(text, pos, &cp);
+    if (length == 0) {
+      AppendByteEscape(out, static_cast<unsigned char>(text[pos]));
+      ++pos;
+      continue;
+    }
+    on_code_point(cp, text.substr(pos, length));
+    pos += length;
+  }
+}
+
 // Valid UTF-8 is kept as is; every octet that is not part of a valid
 // sequence becomes the four characters "\xNN", so the text stays
 // informative and is always valid Unicode.
