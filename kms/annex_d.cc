@@ -659,6 +659,24 @@ Result<const xmlNode*> Root(const Reader& r, xmlDoc* doc, std::initializer_list<
   return root;
 }
 
+// A KmsResponse root, or the KmsResponse inside a SignedKmsResponse root.
+Result<KmsResponse> ReadResponseRoot(const Reader& r, const xmlNode* root) {
+  if (xmlStrEqual(root->name, X("SignedKmsResponse"))) {
+    MCX_ASSIGN_OR_RETURN(ChildMap m, r.Children(root, "SignedKmsResponse", {{"KmsResponse", true}}));
+    return ReadResponse(r, One(m, "KmsResponse"), "SignedKmsResponse/KmsResponse");
+  }
+  return ReadResponse(r, root, "KmsResponse");
+}
+
+// A KmsRequest root, or the KmsRequest inside a SignedKmsRequest root.
+Result<KmsRequest> ReadRequestRoot(const Reader& r, const xmlNode* root) {
+  if (xmlStrEqual(root->name, X("SignedKmsRequest"))) {
+    MCX_ASSIGN_OR_RETURN(ChildMap m, r.Children(root, "SignedKmsRequest", {{"KmsRequest", true}}));
+    return ReadRequest(r, One(m, "KmsRequest"), "SignedKmsRequest/KmsRequest");
+  }
+  return ReadRequest(r, root, "KmsRequest");
+}
+
 }  // namespace
 
 std::string WriteKmsResponse(const KmsResponse& response) {
@@ -710,11 +728,7 @@ Result<KmsResponse> ParseKmsResponse(std::string_view xml) {
   Reader r(xml);
   MCX_ASSIGN_OR_RETURN(DocPtr doc, ParseDocument(xml, r));
   MCX_ASSIGN_OR_RETURN(const xmlNode* root, Root(r, doc.get(), {"KmsResponse", "SignedKmsResponse"}));
-  if (xmlStrEqual(root->name, X("SignedKmsResponse"))) {
-    MCX_ASSIGN_OR_RETURN(ChildMap m, r.Children(root, "SignedKmsResponse", {{"KmsResponse", true}}));
-    return ReadResponse(r, One(m, "KmsResponse"), "SignedKmsResponse/KmsResponse");
-  }
-  return ReadResponse(r, root, "KmsResponse");
+  return ReadResponseRoot(r, root);
 }
 
 Result<KmsCertificate> ParseKmsCertificateDocument(std::string_view xml) {
@@ -749,11 +763,40 @@ Result<KmsRequest> ParseKmsRequest(std::string_view xml) {
   Reader r(xml);
   MCX_ASSIGN_OR_RETURN(DocPtr doc, ParseDocument(xml, r));
   MCX_ASSIGN_OR_RETURN(const xmlNode* root, Root(r, doc.get(), {"KmsRequest", "SignedKmsRequest"}));
-  if (xmlStrEqual(root->name, X("SignedKmsRequest"))) {
-    MCX_ASSIGN_OR_RETURN(ChildMap m, r.Children(root, "SignedKmsRequest", {{"KmsRequest", true}}));
-    return ReadRequest(r, One(m, "KmsRequest"), "SignedKmsRequest/KmsRequest");
+  return ReadRequestRoot(r, root);
+}
+
+Result<AnnexDDocument> ParseAnnexDDocument(std::string_view xml) {
+  Reader r(xml);
+  MCX_ASSIGN_OR_RETURN(DocPtr doc, ParseDocument(xml, r));
+  MCX_ASSIGN_OR_RETURN(const xmlNode* root,
+                       Root(r, doc.get(),
+                            {"KmsResponse", "SignedKmsResponse", "KmsCertificate", "KmsKeySet", "KmsRequest",
+                             "SignedKmsRequest"}));
+  if (xmlStrEqual(root->name, X("KmsCertificate"))) {
+    MCX_ASSIGN_OR_RETURN(KmsCertificate certificate, ReadCertificate(r, root, "KmsCertificate"));
+    return AnnexDDocument(std::move(certificate));
   }
-  return ReadRequest(r, root, "KmsRequest");
+  if (xmlStrEqual(root->name, X("KmsKeySet"))) {
+    MCX_ASSIGN_OR_RETURN(KmsKeySet key_set, ReadKeySet(r, root, "KmsKeySet"));
+    return AnnexDDocument(std::move(key_set));
+  }
+  if (xmlStrEqual(root->name, X("KmsRequest")) || xmlStrEqual(root->name, X("SignedKmsRequest"))) {
+    MCX_ASSIGN_OR_RETURN(KmsRequest request, ReadRequestRoot(r, root));
+    return AnnexDDocument(std::move(request));
+  }
+  MCX_ASSIGN_OR_RETURN(KmsResponse response, ReadResponseRoot(r, root));
+  return AnnexDDocument(std::move(response));
+}
+
+std::string WriteAnnexDDocument(const AnnexDDocument& document) {
+  struct Writer {
+    std::string operator()(const KmsResponse& v) const { return WriteKmsResponse(v); }
+    std::string operator()(const KmsCertificate& v) const { return WriteKmsCertificateDocument(v); }
+    std::string operator()(const KmsKeySet& v) const { return WriteKmsKeySetDocument(v); }
+    std::string operator()(const KmsRequest& v) const { return WriteKmsRequest(v); }
+  };
+  return std::visit(Writer{}, document);
 }
 
 }  // namespace mcx::kms

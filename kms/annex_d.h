@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "crypto/bytes.h"
@@ -130,6 +131,15 @@ Result<KmsKeySet> ParseKmsKeySetDocument(std::string_view xml);
 // Accepts <KmsRequest> or <SignedKmsRequest><KmsRequest>... (the signature
 // itself is not checked: the simulator does no request authentication).
 Result<KmsRequest> ParseKmsRequest(std::string_view xml);
+
+// Any Annex D document, for callers that do not know what a file or a peer
+// sent: one libxml2 parse, dispatched on the root element (KmsResponse,
+// SignedKmsResponse, KmsCertificate, KmsKeySet, KmsRequest, SignedKmsRequest)
+// and read exactly as the matching reader above reads that root.
+using AnnexDDocument = std::variant<KmsResponse, KmsCertificate, KmsKeySet, KmsRequest>;
+Result<AnnexDDocument> ParseAnnexDDocument(std::string_view xml);
+// The writer matching the document's kind (WriteKmsResponse for a response...).
+std::string WriteAnnexDDocument(const AnnexDDocument& document);
 
 }  // namespace mcx::kms
 

@@ -405,6 +405,57 @@ TEST(AnnexDTest, MalformedDocumentsAreRejectedWithTheExpectedMessage) {
   }
 }
 
+// The one-parse reader must read each root exactly as the matching reader does
+// and refuse what that reader refuses (it may accept a document of another
+// kind, e.g. a KmsResponse offered to the certificate reader).
+TEST(AnnexDTest, AnyDocumentReaderDispatchesOnTheRootElement) {
+  for (KmsMessageType type : {KmsMessageType::kInit, KmsMessageType::kKeyProv, KmsMessageType::kCertCache}) {
+    auto doc = ParseAnnexDDocument(WriteKmsResponse(SampleResponse(type)));
+    ASSERT_TRUE(doc.ok()) << doc.error().ToString();
+    ASSERT_TRUE(std::holds_alternative<KmsResponse>(*doc));
+    EXPECT_EQ(std::get<KmsResponse>(*doc), SampleResponse(type));
+    EXPECT_EQ(WriteAnnexDDocument(*doc), WriteKmsResponse(SampleResponse(type)));
+  }
+  auto cert = ParseAnnexDDocument(CertXml());
+  ASSERT_TRUE(cert.ok()) << cert.error().ToString();
+  ASSERT_TRUE(std::holds_alternative<KmsCertificate>(*cert));
+  EXPECT_EQ(std::get<KmsCertificate>(*cert), SampleCertificate());
+  EXPECT_EQ(WriteAnnexDDocument(*cert), CertXml());
+
+  auto key_set = ParseAnnexDDocument(KeySetXml());
+  ASSERT_TRUE(key_set.ok()) << key_set.error().ToString();
+  ASSERT_TRUE(std::holds_alternative<KmsKeySet>(*key_set));
+  EXPECT_EQ(std::get<KmsKeySet>(*key_set), SampleKeySet("sip:alice@police.example", 654));
+  EXPECT_EQ(WriteAnnexDDocument(*key_set), KeySetXml());
+
+  const std::string signed_request = "<SignedKmsRequest " + kNs +
+                                     "><KmsRequest><UserUri>sip:a@b</UserUri><KmsUri>k</KmsUri>"
+                                     "<Time>2024-05-02T10:11:12Z</Time><ClientReqUrl>u</ClientReqUrl>"
+                                     "</KmsRequest></SignedKmsRequest>";
+  auto request = ParseAnnexDDocument(signed_request);
+  ASSERT_TRUE(request.ok()) << request.error().ToString();
+  ASSERT_TRUE(std::holds_alternative<KmsRequest>(*request));
+  EXPECT_EQ(std::get<KmsRequest>(*request), *ParseKmsRequest(signed_request));
+
+  auto unknown = ParseAnnexDDocument("<KmsSomething " + kNs + "/>");
+  ASSERT_FALSE(unknown.ok());
+  for (const char* root : {"KmsResponse", "SignedKmsResponse", "KmsCertificate", "KmsKeySet", "KmsRequest",
+                           "SignedKmsRequest"}) {
+    EXPECT_NE(unknown.error().message().find(root), std::string::npos) << unknown.error().ToString();
+  }
+
+  for (const MalformedCase& c : MalformedCases()) {
+    const std::string xml = c.xml();
+    auto doc = ParseAnnexDDocument(xml);
+    if (!doc.ok()) continue;
+    const bool same_kind = (c.kind == Kind::kResponse && std::holds_alternative<KmsResponse>(*doc)) ||
+                           (c.kind == Kind::kCertificate && std::holds_alternative<KmsCertificate>(*doc)) ||
+                           (c.kind == Kind::kKeySet && std::holds_alternative<KmsKeySet>(*doc)) ||
+                           (c.kind == Kind::kRequest && std::holds_alternative<KmsRequest>(*doc));
+    EXPECT_FALSE(same_kind) << c.name << ": the specific reader refuses it, the one-parse reader accepts it";
+  }
+}
+
 TEST(AnnexDTest, ErrorOffsetPointsAtTheOffendingLine) {
   const std::string xml = Replace(KeySetXml(), "<UserSigningKeySSK>5A", "<UserSigningKeySSK>ZZ");
   auto parsed = ParseKmsKeySetDocument(xml);
