@@ -1,5 +1,7 @@
 #include "crypto/bytes.h"
 
+#include <array>
+
 namespace mcx {
 namespace {
 
@@ -13,14 +15,17 @@ int HexValue(char c) {
 constexpr char kBase64Alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-int Base64Value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
+// One table lookup per symbol: base64 bodies are scanned in bulk (SIP/XML
+// bodies in the dissector, key stores), and a compare chain per character
+// dominated that scan.
+constexpr std::array<int8_t, 256> kBase64Values = [] {
+  std::array<int8_t, 256> values{};
+  values.fill(-1);
+  for (int i = 0; i < 64; ++i) values[static_cast<uint8_t>(kBase64Alphabet[i])] = static_cast<int8_t>(i);
+  return values;
+}();
+
+int Base64Value(char c) { return kBase64Values[static_cast<uint8_t>(c)]; }
 
 }  // namespace
 
@@ -96,6 +101,7 @@ std::string ToBase64(ByteSpan bytes) {
 Result<Bytes> FromBase64(std::string_view b64) {
   // Whitespace is allowed (base64 in XML and SDP bodies is often wrapped).
   Bytes out;
+  out.reserve(b64.size() / 4 * 3 + 3);
   uint32_t acc = 0;
   int bits = 0;
   size_t padding = 0;

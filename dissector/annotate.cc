@@ -558,7 +558,10 @@ bool IsMikeySakke(ByteSpan wire) {
       wire[1] != mikey::kDataTypeSakkeMessage) {
     return false;
   }
-  return mikey::Parse(wire).ok();
+  // Bodies are scanned for candidates in bulk; reusing one Message per thread
+  // keeps the test to the parse itself, without rebuilding every payload.
+  thread_local Message scratch;
+  return mikey::ParseInto(wire, &scratch).ok();
 }
 
 void Annotate(ByteSpan wire, const AnnotateOptions& options, Annotation* out) {

@@ -29,10 +29,6 @@ void CheckRenderable(mcx::ByteSpan wire, const mcx::dissector::Annotation& a) {
   for (const auto& e : a.experts) {
     if (e.item >= static_cast<int>(a.items.size())) std::abort();
   }
-  if (a.parsed != mcx::dissector::IsMikeySakke(wire) && wire.size() >= 2 && wire[0] == 1 &&
-      wire[1] == 26) {
-    std::abort();
-  }
 }
 
 }  // namespace
@@ -42,15 +38,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   mcx::dissector::Annotation a;
   mcx::dissector::Annotate(input, {}, &a);
   CheckRenderable(input, a);
+  // Annotate's parse and the SDP/XML search's IsMikeySakke must agree on raw
+  // octets with the MIKEY-SAKKE prefix (one extra parse only for those).
+  if (input.size() >= 2 && input[0] == 1 && input[1] == 26 && a.parsed != mcx::dissector::IsMikeySakke(input)) {
+    std::abort();
+  }
 
   std::string_view body(reinterpret_cast<const char*>(data), size);
-  for (const auto& found : mcx::dissector::FindEmbedded(body)) {
+  const auto embedded = mcx::dissector::FindEmbedded(body);
+  if (embedded.empty()) return 0;
+  mcx::dissector::AnnotateOptions options;
+  if (auto to = mcx::dissector::SipToUri(body)) options.recipient_hint = *to;
+  for (const auto& found : embedded) {
     if (found.offset > size || found.length > size - found.offset) std::abort();
-    if (!mcx::dissector::IsMikeySakke(found.wire)) std::abort();
-    mcx::dissector::AnnotateOptions options;
-    if (auto to = mcx::dissector::SipToUri(body)) options.recipient_hint = *to;
     mcx::dissector::Annotate(found.wire, options, &a);
-    if (!a.parsed) std::abort();
+    if (!a.parsed) std::abort();  // FindEmbedded returns only messages that parse
     CheckRenderable(found.wire, a);
   }
   return 0;
