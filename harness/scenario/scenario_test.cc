@@ -100,6 +100,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"reject_for_gms", "outcome: accept", "outcome: reject", "only ue and partner-gms cases can expect a rejection"},
         BadCase{"bad_outcome", "outcome: accept", "outcome: maybe", "expect.outcome"},
         BadCase{"bad_id", "id: PGMS-001", "id: 'bad id!'", "id: must be letters"},
+        BadCase{"id_leading_dot", "id: PGMS-001", "id: .PGMS-001", "id: must be letters"},
+        BadCase{"id_empty", "id: PGMS-001", "id: ''", "id: must be letters"},
+        BadCase{"id_non_ascii", "id: PGMS-001", "id: PGMS-\xc3\xa9", "id: must be letters"},
         BadCase{"no_partner", "  partner:\n    kms_uri: kms.fire.example\n    gms_uri: sip:gms@fire.example\n", "",
                 "needs a partner domain"},
         BadCase{"members_not_list", "members: [sip:dave@fire.example, sip:alice@police.example]", "members: 7",
@@ -108,6 +111,14 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"mutation_for_gms", "expect:\n", "inject:\n  mutation: flip-signature\nexpect:\n",
                 "only ue and partner-gms cases receive a message"}),
     [](const ::testing::TestParamInfo<BadCase>& info) { return info.param.name; });
+
+TEST(ScenarioTest, IdsMayUseDigitsDotsUnderscoresAndHyphensAfterTheFirstCharacter) {
+  std::string text = kValid;
+  text.replace(text.find("id: PGMS-001"), std::string("id: PGMS-001").size(), "id: 9a.B_c-d");
+  auto s = ParseScenario(text, "case.yaml");
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  EXPECT_EQ(s->id, "9a.B_c-d");
+}
 
 TEST(ScenarioTest, EmptyAndNonMappingDocumentsAreRejected) {
   EXPECT_FALSE(ParseScenario("", "a.yaml").ok());
