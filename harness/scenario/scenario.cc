@@ -7,7 +7,7 @@
 #include <sstream>
 #include <string_view>
 
-#include <yaml-cpp/yaml.h>
+#include "harness/scenario/yaml_tree.h"
 
 namespace mcx::scenario {
 namespace {
@@ -27,62 +27,60 @@ class Loader {
  public:
   explicit Loader(std::string file) : file_(std::move(file)) {}
 
-  Error At(const YAML::Node& node, const std::string& field, const std::string& problem) const {
+  Error At(YamlNode node, const std::string& field, const std::string& problem) const {
     std::string where = file_;
-    if (node.IsDefined() && node.Mark().line >= 0) where += ":" + std::to_string(node.Mark().line + 1);
+    if (node.IsDefined()) where += ":" + std::to_string(node.line() + 1);
     return InvalidArgument(where + ": " + field + ": " + problem);
   }
 
   // Rejects keys the schema does not know (typos must not pass silently).
-  Status CheckKeys(const YAML::Node& map, const std::string& field,
-                   std::initializer_list<std::string_view> allowed) const {
-    if (!map.IsMap()) return At(map, field, "expected a mapping");
-    for (const auto& kv : map) {
-      const std::string& key = kv.first.Scalar();
+  Status CheckKeys(YamlNode map, const std::string& field, std::initializer_list<std::string_view> allowed) const {
+    if (!map.IsMapping()) return At(map, field, "expected a mapping");
+    for (size_t i = 0; i < map.size(); ++i) {
+      std::string_view key = map.KeyAt(i).text();
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        return At(kv.first, field.empty() ? key : field + "." + key, "unknown field");
+        return At(map.KeyAt(i), field.empty() ? std::string(key) : field + "." + std::string(key), "unknown field");
       }
     }
     return Status::Ok();
   }
 
-  Result<std::string> String(const YAML::Node& parent, const std::string& key, const std::string& field,
-                             bool required, const std::string& fallback = "") const {
-    YAML::Node node = parent[key];
+  Result<std::string> String(YamlNode parent, std::string_view key, const std::string& field, bool required,
+                             const std::string& fallback = "") const {
+    YamlNode node = parent[key];
     if (!node.IsDefined() || node.IsNull()) {
       if (required) return At(parent, field, "missing required field");
       return fallback;
     }
     if (!node.IsScalar()) return At(node, field, "expected a string");
-    return node.Scalar();
+    return std::string(node.text());
   }
 
-  Result<uint64_t> Unsigned(const YAML::Node& parent, const std::string& key, const std::string& field,
+  Result<uint64_t> Unsigned(YamlNode parent, std::string_view key, const std::string& field,
                             uint64_t fallback) const {
-    YAML::Node node = parent[key];
+    YamlNode node = parent[key];
     if (!node.IsDefined() || node.IsNull()) return fallback;
     if (!node.IsScalar()) return At(node, field, "expected a non-negative integer");
-    const std::string& s = node.Scalar();
+    const std::string s(node.text());
     if (s.empty() || s.size() > 19 || !std::all_of(s.begin(), s.end(), ::isdigit)) {
       return At(node, field, "expected a non-negative integer, got '" + s + "'");
     }
     return std::stoull(s);
   }
 
-  Result<bool> Bool(const YAML::Node& parent, const std::string& key, const std::string& field,
-                    bool fallback) const {
-    YAML::Node node = parent[key];
+  Result<bool> Bool(YamlNode parent, std::string_view key, const std::string& field, bool fallback) const {
+    YamlNode node = parent[key];
     if (!node.IsDefined() || node.IsNull()) return fallback;
     if (!node.IsScalar()) return At(node, field, "expected true or false");
-    const std::string& s = node.Scalar();
+    std::string_view s = node.text();
     if (s == "true") return true;
     if (s == "false") return false;
-    return At(node, field, "expected true or false, got '" + s + "'");
+    return At(node, field, "expected true or false, got '" + std::string(s) + "'");
   }
 
-  Result<std::vector<std::string>> StringList(const YAML::Node& parent, const std::string& key,
-                                              const std::string& field, bool required) const {
-    YAML::Node node = parent[key];
+  Result<std::vector<std::string>> StringList(YamlNode parent, std::string_view key, const std::string& field,
+                                              bool required) const {
+    YamlNode node = parent[key];
     std::vector<std::string> out;
     if (!node.IsDefined() || node.IsNull()) {
       if (required) return At(parent, field, "missing required field");
@@ -91,22 +89,22 @@ class Loader {
     if (!node.IsSequence()) return At(node, field, "expected a list");
     for (size_t i = 0; i < node.size(); ++i) {
       if (!node[i].IsScalar()) return At(node[i], field + "[" + std::to_string(i) + "]", "expected a string");
-      out.push_back(node[i].Scalar());
+      out.emplace_back(node[i].text());
     }
     return out;
   }
 
-  Result<Scenario> Load(const YAML::Node& root) const;
+  Result<Scenario> Load(YamlNode root) const;
 
  private:
-  Result<Domain> LoadDomain(const std::string& name, const YAML::Node& node) const;
-  Result<Group> LoadGroup(size_t index, const YAML::Node& node) const;
-  Status Validate(const Scenario& s, const YAML::Node& root) const;
+  Result<Domain> LoadDomain(const std::string& name, YamlNode node) const;
+  Result<Group> LoadGroup(size_t index, YamlNode node) const;
+  Status Validate(const Scenario& s, YamlNode root) const;
 
   std::string file_;
 };
 
-Result<Domain> Loader::LoadDomain(const std::string& name, const YAML::Node& node) const {
+Result<Domain> Loader::LoadDomain(const std::string& name, YamlNode node) const {
   std::string f = "domains." + name;
   MCX_RETURN_IF_ERROR(CheckKeys(node, f, {"kms_uri", "key_period", "key_period_offset", "gms_uri", "server_uri"}));
   Domain d;
@@ -121,13 +119,13 @@ Result<Domain> Loader::LoadDomain(const std::string& name, const YAML::Node& nod
   return d;
 }
 
-Result<Group> Loader::LoadGroup(size_t index, const YAML::Node& node) const {
+Result<Group> Loader::LoadGroup(size_t index, YamlNode node) const {
   std::string f = "groups[" + std::to_string(index) + "]";
   MCX_RETURN_IF_ERROR(CheckKeys(node, f, {"id", "domain", "members", "existing_gmk"}));
   Group g;
   MCX_ASSIGN_OR_RETURN(g.id, String(node, "id", f + ".id", true));
   MCX_ASSIGN_OR_RETURN(g.domain, String(node, "domain", f + ".domain", false, "primary"));
-  YAML::Node existing = node["existing_gmk"];
+  YamlNode existing = node["existing_gmk"];
   if (existing.IsDefined()) {
     MCX_ASSIGN_OR_RETURN(std::string gmk, String(node, "existing_gmk", f + ".existing_gmk", true));
     if (gmk.size() != 32 || !std::all_of(gmk.begin(), gmk.end(), ::isxdigit)) {
@@ -135,16 +133,16 @@ Result<Group> Loader::LoadGroup(size_t index, const YAML::Node& node) const {
     }
     g.existing_gmk_hex = gmk;
   }
-  YAML::Node members = node["members"];
+  YamlNode members = node["members"];
   if (!members.IsDefined()) return At(node, f + ".members", "missing required field");
   if (!members.IsSequence()) return At(members, f + ".members", "expected a list");
   for (size_t i = 0; i < members.size(); ++i) {
     std::string mf = f + ".members[" + std::to_string(i) + "]";
-    const YAML::Node& m = members[i];
+    YamlNode m = members[i];
     Member member;
     member.domain = g.domain;
     if (m.IsScalar()) {
-      member.uri = m.Scalar();  // shorthand: an affiliated member of the group's domain
+      member.uri = m.text();  // shorthand: an affiliated member of the group's domain
     } else {
       MCX_RETURN_IF_ERROR(CheckKeys(m, mf, {"uri", "domain", "affiliated"}));
       MCX_ASSIGN_OR_RETURN(member.uri, String(m, "uri", mf + ".uri", true));
@@ -157,7 +155,7 @@ Result<Group> Loader::LoadGroup(size_t index, const YAML::Node& node) const {
   return g;
 }
 
-Result<Scenario> Loader::Load(const YAML::Node& root) const {
+Result<Scenario> Loader::Load(YamlNode root) const {
   MCX_RETURN_IF_ERROR(CheckKeys(root, "", {"id", "title", "spec", "role", "procedure", "domains", "groups",
                                            "regroup", "options", "inject", "expect"}));
   Scenario s;
@@ -189,15 +187,15 @@ Result<Scenario> Loader::Load(const YAML::Node& root) const {
                   "' (multi-domain-regroup, single-domain-regroup, group-creation)");
   }
 
-  YAML::Node domains = root["domains"];
+  YamlNode domains = root["domains"];
   if (!domains.IsDefined()) return At(root, "domains", "missing required field");
   MCX_RETURN_IF_ERROR(CheckKeys(domains, "domains", {"primary", "partner"}));
-  for (const auto& kv : domains) {
-    MCX_ASSIGN_OR_RETURN(Domain d, LoadDomain(kv.first.Scalar(), kv.second));
+  for (size_t i = 0; i < domains.size(); ++i) {
+    MCX_ASSIGN_OR_RETURN(Domain d, LoadDomain(std::string(domains.KeyAt(i).text()), domains.ValueAt(i)));
     s.domains[d.name] = d;
   }
 
-  YAML::Node groups = root["groups"];
+  YamlNode groups = root["groups"];
   if (!groups.IsDefined()) return At(root, "groups", "missing required field");
   if (!groups.IsSequence() || groups.size() == 0) return At(groups, "groups", "expected a non-empty list");
   for (size_t i = 0; i < groups.size(); ++i) {
@@ -205,7 +203,7 @@ Result<Scenario> Loader::Load(const YAML::Node& root) const {
     s.groups.push_back(std::move(g));
   }
 
-  YAML::Node regroup = root["regroup"];
+  YamlNode regroup = root["regroup"];
   if (regroup.IsDefined()) {
     MCX_RETURN_IF_ERROR(CheckKeys(regroup, "regroup", {"requester", "temporary_group_id", "constituent_groups"}));
     MCX_ASSIGN_OR_RETURN(s.regroup.requester, String(regroup, "requester", "regroup.requester", true));
@@ -215,7 +213,7 @@ Result<Scenario> Loader::Load(const YAML::Node& root) const {
                          StringList(regroup, "constituent_groups", "regroup.constituent_groups", true));
   }
 
-  YAML::Node options = root["options"];
+  YamlNode options = root["options"];
   if (options.IsDefined()) {
     MCX_RETURN_IF_ERROR(CheckKeys(options, "options",
                                   {"identity_hiding", "sp_payload", "key_params", "sakke_to_self", "cs_id",
@@ -242,21 +240,22 @@ Result<Scenario> Loader::Load(const YAML::Node& root) const {
                          Unsigned(options, "step_advance_seconds", "options.step_advance_seconds", 0));
   }
 
-  YAML::Node inject = root["inject"];
+  YamlNode inject = root["inject"];
   if (inject.IsDefined()) {
     MCX_RETURN_IF_ERROR(CheckKeys(inject, "inject", {"mutation", "params"}));
     MCX_ASSIGN_OR_RETURN(s.injection.mutation, String(inject, "mutation", "inject.mutation", false));
-    YAML::Node params = inject["params"];
+    YamlNode params = inject["params"];
     if (params.IsDefined()) {
-      if (!params.IsMap()) return At(params, "inject.params", "expected a mapping");
-      for (const auto& kv : params) {
-        if (!kv.second.IsScalar()) return At(kv.second, "inject.params." + kv.first.Scalar(), "expected a scalar");
-        s.injection.params[kv.first.Scalar()] = kv.second.Scalar();
+      if (!params.IsMapping()) return At(params, "inject.params", "expected a mapping");
+      for (size_t i = 0; i < params.size(); ++i) {
+        std::string key(params.KeyAt(i).text());
+        if (!params.ValueAt(i).IsScalar()) return At(params.ValueAt(i), "inject.params." + key, "expected a scalar");
+        s.injection.params[key] = params.ValueAt(i).text();
       }
     }
   }
 
-  YAML::Node expect = root["expect"];
+  YamlNode expect = root["expect"];
   if (!expect.IsDefined()) return At(root, "expect", "missing required field");
   MCX_RETURN_IF_ERROR(CheckKeys(expect, "expect", {"outcome", "failing_checks"}));
   MCX_ASSIGN_OR_RETURN(std::string outcome, String(expect, "outcome", "expect.outcome", true));
@@ -273,7 +272,7 @@ Result<Scenario> Loader::Load(const YAML::Node& root) const {
   return s;
 }
 
-Status Loader::Validate(const Scenario& s, const YAML::Node& root) const {
+Status Loader::Validate(const Scenario& s, YamlNode root) const {
   if (!s.FindDomain("primary")) return At(root["domains"], "domains.primary", "missing required domain");
   bool multi = s.procedure == Procedure::kMultiDomainRegroup;
   if (multi && !s.FindDomain("partner")) {
@@ -395,18 +394,14 @@ std::vector<Member> Scenario::AffiliatedMembers() const {
 }
 
 Result<Scenario> ParseScenario(const std::string& yaml_text, const std::string& file) {
-  Loader loader(file);
-  try {
-    YAML::Node root = YAML::Load(yaml_text);
-    if (!root.IsMap()) return InvalidArgument(file + ": expected a YAML mapping at the top level");
-    return loader.Load(root);
-  } catch (const YAML::Exception& e) {
-    std::string where = file;
-    if (e.mark.line >= 0) where += ":" + std::to_string(e.mark.line + 1);
-    return InvalidArgument(where + ": invalid YAML: " + e.msg);
-  } catch (const std::exception& e) {
-    return InvalidArgument(file + ": " + e.what());
+  YamlProblem problem;
+  Result<YamlTree> tree = YamlTree::Parse(yaml_text, &problem);
+  if (!tree.ok()) {
+    return InvalidArgument(file + ":" + std::to_string(problem.line + 1) + ": invalid YAML: " + problem.message);
   }
+  YamlNode root = tree->root();
+  if (!root.IsMapping()) return InvalidArgument(file + ": expected a YAML mapping at the top level");
+  return Loader(file).Load(root);
 }
 
 Result<Scenario> LoadScenarioFile(const std::string& path) {
