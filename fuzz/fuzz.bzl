@@ -19,11 +19,11 @@ def mcx_fuzz_target(name, srcs, deps = [], corpus = None, regressions = None, di
         name = name,
         srcs = srcs,
         deps = deps + select({
-            "//fuzz:libfuzzer": [],
+            "//:fuzzing": [],
             "//conditions:default": [driver],
         }),
         linkopts = select({
-            "//fuzz:libfuzzer": ["-fsanitize=fuzzer"],
+            "//:fuzzing": ["-fsanitize=fuzzer"],
             "//conditions:default": [],
         }),
         data = data + ([dict] if dict else []),
