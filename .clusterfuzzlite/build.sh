@@ -24,6 +24,9 @@ for f in ${CFLAGS}; do
   case "$f" in -fsanitize=*|-fno-sanitize*) linkopts+=("--linkopt=$f") ;; esac
 done
 
+# shellcheck source=fuzz/dict_for.sh
+source fuzz/dict_for.sh
+
 targets=()
 for f in fuzz/*_fuzzer.cc; do targets+=("//fuzz:$(basename "$f" .cc)"); done
 
@@ -47,14 +50,8 @@ for label in "${targets[@]}"; do
   # Shared libraries outside the base runner image.
   ldd "$bin/$name" | awk '/=> \// {print $3}' | grep -E 'libssl|libcrypto|libxml2|libyaml-0|libicu|liblzma' |
     xargs -r -I{} cp -n {} "$OUT/lib/" || true
-  case "$short" in
-    mikey_parse|gktp_verify|dissector) dict=mikey ;;
-    kms_xml) dict=xml ;;
-    scenario_yaml) dict=yaml ;;
-    shim_response) dict=json ;;
-    *) dict=$short ;;
-  esac
-  [[ -f fuzz/dict/$dict.dict ]] && cp "fuzz/dict/$dict.dict" "$OUT/$name.dict"
+  dict=$(mcx_fuzz_dict "$short")
+  [[ -n $dict ]] && cp "$dict" "$OUT/$name.dict"
   if [[ -d fuzz/corpus/$short ]]; then
     (cd "fuzz/corpus/$short" && zip -q -r "$OUT/${name}_seed_corpus.zip" .)
   fi

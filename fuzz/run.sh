@@ -49,18 +49,12 @@ else
   [[ -f fuzz/${TARGETS[0]}_fuzzer.cc ]] || { echo "run.sh: no target fuzz/${TARGETS[0]}_fuzzer.cc" >&2; exit 2; }
 fi
 
-# The dictionary of a target: fuzz/dict/<target>.dict, else the shared one
-# for its input language.
+# shellcheck source=fuzz/dict_for.sh
+source fuzz/dict_for.sh
 dict_for() {
-  local t=$1
-  if [[ -f fuzz/dict/$t.dict ]]; then echo "$ROOT/fuzz/dict/$t.dict"; return; fi
-  case "$t" in
-    mikey_parse|gktp_verify|dissector) echo "$ROOT/fuzz/dict/mikey.dict" ;;
-    kms_xml) echo "$ROOT/fuzz/dict/xml.dict" ;;
-    scenario_yaml) echo "$ROOT/fuzz/dict/yaml.dict" ;;
-    shim_response) echo "$ROOT/fuzz/dict/json.dict" ;;
-    *) echo "" ;;
-  esac
+  local d
+  d=$(mcx_fuzz_dict "$1")
+  [[ -n $d ]] && echo "$ROOT/$d" || echo ""
 }
 
 BAZEL=(bazel --output_base="$OUTPUT_BASE")
