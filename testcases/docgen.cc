@@ -74,6 +74,9 @@ One file per test case, in the folder of the role the implementation under test
 plays (`primary-gms/`, `partner-gms/`, `ue/`). The loader
 (`harness/scenario/scenario.cc`) is strict: an unknown field, a wrong type or an
 inconsistent scenario is an error naming the file, the line and the field.
+Files are UTF-8 YAML with one document (read with libyaml,
+`harness/scenario/yaml_tree.h`); anchors and aliases, duplicate keys, control
+characters, invalid UTF-8 and nesting deeper than 64 levels are refused.
 
 | Field | Type | Default | Meaning |
 |---|---|---|---|
