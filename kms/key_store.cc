@@ -750,6 +750,7 @@ Result<std::unique_ptr<KeyStore::State>> LoadJsonExport(const std::string& path)
     return Error(ErrorCode::kParse, path + ": field \"includes_secrets\" must be a boolean");
   }
   auto state = std::make_unique<KeyStore::State>();
+  std::vector<std::string> kms_uris;  // in file order
   size_t index = 0;
   for (const auto& dj : *domains) {
     const std::string where = path + ": domains[" + std::to_string(index++) + "]";
@@ -790,8 +791,31 @@ Result<std::unique_ptr<KeyStore::State>> LoadJsonExport(const std::string& path)
         d.stored.emplace(std::move(key), std::move(k));
       }
     }
-    std::string kms_uri = d.certificate.kms_uri;
-    state->domains.emplace(std::move(kms_uri), std::move(d));
+    kms_uris.push_back(d.certificate.kms_uri);
+    state->domains.emplace(kms_uris.back(), std::move(d));
+  }
+  // Trust lists name other domains of the file, so they are read once every
+  // domain is known. A domain without the field trusts all others.
+  index = 0;
+  for (const auto& dj : *domains) {
+    const std::string where = path + ": domains[" + std::to_string(index++) + "]";
+    auto list = dj.find("trusted_external_kms");
+    if (list == dj.end()) continue;
+    if (!list->is_array()) return Error(ErrorCode::kParse, where + ".trusted_external_kms: must be an array");
+    const std::string& self = kms_uris[index - 1];
+    std::set<std::string> trusted;
+    for (const auto& t : *list) {
+      if (!t.is_string()) {
+        return Error(ErrorCode::kParse, where + ".trusted_external_kms: entries must be KMS URI strings");
+      }
+      const std::string& other = t.get_ref<const std::string&>();
+      if (other == self || state->domains.count(other) == 0) {
+        return Error(ErrorCode::kParse,
+                     where + ".trusted_external_kms: '" + other + "' is not another domain of this store");
+      }
+      trusted.insert(other);
+    }
+    state->trust[self] = std::move(trusted);
   }
   return state;
 }
@@ -1052,9 +1076,14 @@ std::string KeyStore::ExportJson(bool include_secrets) const {
       if (!d.secrets->drbg_key.empty()) sj["drbg_key"] = ToHex(d.secrets->drbg_key.span());
       dj["master_secrets"] = std::move(sj);
     }
+    // The domains this one trusts as External KMSs: its explicit list
+    // (SetTrustedKms) or else every other domain; Load honours the field.
     Json trusted = Json::array();
+    auto explicit_trust = state_->trust.find(uri);
     for (const auto& [other, unused] : state_->domains) {
-      if (other != uri) trusted.push_back(other);
+      if (other == uri) continue;
+      if (explicit_trust != state_->trust.end() && !explicit_trust->second.count(other)) continue;
+      trusted.push_back(other);
     }
     dj["trusted_external_kms"] = std::move(trusted);
     Json sets = Json::array();

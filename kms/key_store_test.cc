@@ -385,6 +385,45 @@ TEST(KeyStoreTest, JsonExportHidesSecretsUnlessAskedAndLoadsBack) {
   EXPECT_FALSE(KeyStore::Load(file).ok());
 }
 
+// A trust list set with SetTrustedKms survives export and load: the
+// dissector's key store must not trust a KMS the harness's store did not.
+TEST(KeyStoreTest, JsonExportCarriesExplicitTrustListsAndLoadHonoursThem) {
+  KeyStore store = KeyStore::InMemory();
+  ASSERT_TRUE(store.CreateDomain(Config(kPrimary, 3)).ok());
+  ASSERT_TRUE(store.CreateDomain(Config(kPartner, 3)).ok());
+  ASSERT_TRUE(store.SetTrustedKms(kPrimary, {}).ok());
+  const std::string file = NewTempDir("trust") + "/store.json";
+  WriteAll(file, store.ExportJson(false));
+  auto loaded = KeyStore::Load(file);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().ToString();
+  auto primary_trusts = loaded->TrustedExternalCertificates(kPrimary);
+  ASSERT_TRUE(primary_trusts.ok());
+  EXPECT_TRUE(primary_trusts->empty());
+  auto partner_trusts = loaded->TrustedExternalCertificates(kPartner);  // no list: every other domain
+  ASSERT_TRUE(partner_trusts.ok());
+  ASSERT_EQ(partner_trusts->size(), 1u);
+  EXPECT_EQ(partner_trusts->front().kms_uri, kPrimary);
+  // Exported again, the loaded store keeps the primary's empty list.
+  EXPECT_NE(loaded->ExportJson(false).find("\"trusted_external_kms\": []"), std::string::npos);
+
+  // A list naming a KMS outside the file, or not a list, is refused.
+  std::string json = store.ExportJson(false);
+  const std::string empty_list = "\"trusted_external_kms\": []";
+  ASSERT_NE(json.find(empty_list), std::string::npos) << json;
+  WriteAll(file, std::string(json).replace(json.find(empty_list), empty_list.size(),
+                                            "\"trusted_external_kms\": [\"kms.nowhere.example\"]"));
+  auto unknown = KeyStore::Load(file);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message().find("'kms.nowhere.example' is not another domain"), std::string::npos)
+      << unknown.error().ToString();
+  WriteAll(file, std::string(json).replace(json.find(empty_list), empty_list.size(),
+                                            "\"trusted_external_kms\": \"kms.fire.example\""));
+  auto not_a_list = KeyStore::Load(file);
+  ASSERT_FALSE(not_a_list.ok());
+  EXPECT_NE(not_a_list.error().message().find("trusted_external_kms: must be an array"), std::string::npos)
+      << not_a_list.error().ToString();
+}
+
 // Streamwide v5 key material: a KMS this project has no secrets for, known by
 // its certificate and four pre-issued key sets.
 TEST(KeyStoreTest, StreamwideKeyMaterialIsRepresentedAndItsUidsReproduce) {
