@@ -247,6 +247,57 @@ TEST_F(VerifiedTest, UnknownRecipientIsNotVerified) {
   EXPECT_EQ(Only(b, Field::kSignStatus)->text, "valid");
 }
 
+TEST_F(VerifiedTest, KeyIdWithAnotherPurposeTagRaisesPurposeNotGmk) {
+  GktpSpec spec = Spec();
+  spec.gmk_id = 0x1abcdef1;  // purpose tag 1, not the GMK's 0
+  Annotation a = Run(Build(spec), kAlice);
+  EXPECT_TRUE(a.HasExpert(ExpertId::kPurposeNotGmk));
+  EXPECT_EQ(CheckItem(a, "KEYID.PURPOSE")->text, "fail");
+}
+
+TEST_F(VerifiedTest, SakkeDataForSomeoneElseIsUndecryptable) {
+  GktpSpec spec = Spec();
+  spec.deviations.encrypt_to = mikey::GktpParty{kSender, kKms};  // the signer's RSK opens it, not Alice's
+  Annotation a = Run(Build(spec), kAlice);
+  EXPECT_TRUE(a.HasExpert(ExpertId::kSakkeUndecryptable));
+  EXPECT_EQ(CheckItem(a, "SAKKE.DECAP")->text, "fail");
+  EXPECT_EQ(Only(a, Field::kSignStatus)->text, "valid");
+}
+
+// A key store whose police domain trusts no external KMS (exported and loaded
+// as the plugin loads it): a validly signed message from the fire domain's
+// GMS is flagged as coming from an untrusted signer.
+TEST(UntrustedSignerTest, SignerUnderAKmsTheReceiverDoesNotTrust) {
+  kms::KeyStore store = kms::KeyStore::InMemory();
+  ASSERT_TRUE(store.CreateDomain({kKms, kPeriod, 0, 1}).ok());
+  ASSERT_TRUE(store.CreateDomain({kOtherKms, kPeriod, 0, 2}).ok());
+  ASSERT_TRUE(store.Provision(kKms, kAlice, kNow / kPeriod).ok());
+  ASSERT_TRUE(store.SetTrustedKms(kKms, {}).ok());
+  GktpSpec spec;
+  spec.sender = {"sip:gms@fire.example", kOtherKms};
+  spec.recipient = {kAlice, kKms};
+  spec.gmk = SecretBytes(Bytes(16, 0x24));
+  spec.gmk_id = 0x01234567;
+  spec.ntp_seconds = kNow;
+  auto built = mikey::GktpBuilder(store).Build(spec);
+  ASSERT_TRUE(built.ok()) << built.error().ToString();
+
+  const std::string path = ::testing::TempDir() + "/annotate_untrusted.keystore.json";
+  std::ofstream(path) << store.ExportJson(/*include_secrets=*/true);
+  auto keys = KeyContext::Load(path);
+  ASSERT_TRUE(keys.ok()) << keys.error().ToString();
+  AnnotateOptions o;
+  o.keys = keys->get();
+  o.recipient_hint = kAlice;
+  Annotation a;
+  Annotate(built->wire, o, &a);
+  EXPECT_TRUE(a.HasExpert(ExpertId::kUntrustedSigner));
+  EXPECT_EQ(CheckItem(a, "SIGN.TRUST")->text, "fail");
+  EXPECT_EQ(CheckItem(a, "SIGN.VALID")->text, "pass");  // the signature itself is good
+  EXPECT_EQ(Only(a, Field::kSignStatus)->text, "untrusted");
+  EXPECT_EQ(Only(a, Field::kVerifyAccepted)->text, "no");
+}
+
 TEST_F(VerifiedTest, GmkIdRecoveredFromTheGukIdWhenTheSpiLacksIt) {
   GktpSpec spec = Spec();
   spec.cs_map = mikey::CsMapMode::kEmpty;  // no SPI: only the CSB-ID (GUK-ID)
