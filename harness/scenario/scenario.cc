@@ -12,13 +12,17 @@
 namespace mcx::scenario {
 namespace {
 
+// ASCII classes by value: scalars carry arbitrary UTF-8, and <cctype> on a
+// negative char is undefined behaviour.
+bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAsciiHexDigit(char c) { return IsAsciiDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool IsAsciiAlnum(char c) { return IsAsciiDigit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+
 // [A-Za-z0-9][A-Za-z0-9._-]*: ids name report files and JUnit cases.
 bool IsCaseId(std::string_view id) {
-  const auto alnum = [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-  };
-  return !id.empty() && alnum(id.front()) &&
-         std::all_of(id.begin(), id.end(), [&](char c) { return alnum(c) || c == '.' || c == '_' || c == '-'; });
+  return !id.empty() && IsAsciiAlnum(id.front()) && std::all_of(id.begin(), id.end(), [](char c) {
+           return IsAsciiAlnum(c) || c == '.' || c == '_' || c == '-';
+         });
 }
 
 // Errors carry "file:line: field: problem" so a vendor can fix their YAML
@@ -62,7 +66,7 @@ class Loader {
     if (!node.IsDefined() || node.IsNull()) return fallback;
     if (!node.IsScalar()) return At(node, field, "expected a non-negative integer");
     const std::string s(node.text());
-    if (s.empty() || s.size() > 19 || !std::all_of(s.begin(), s.end(), ::isdigit)) {
+    if (s.empty() || s.size() > 19 || !std::all_of(s.begin(), s.end(), IsAsciiDigit)) {
       return At(node, field, "expected a non-negative integer, got '" + s + "'");
     }
     return std::stoull(s);
@@ -128,7 +132,7 @@ Result<Group> Loader::LoadGroup(size_t index, YamlNode node) const {
   YamlNode existing = node["existing_gmk"];
   if (existing.IsDefined()) {
     MCX_ASSIGN_OR_RETURN(std::string gmk, String(node, "existing_gmk", f + ".existing_gmk", true));
-    if (gmk.size() != 32 || !std::all_of(gmk.begin(), gmk.end(), ::isxdigit)) {
+    if (gmk.size() != 32 || !std::all_of(gmk.begin(), gmk.end(), IsAsciiHexDigit)) {
       return At(existing, f + ".existing_gmk", "expected 32 hex digits (a 128-bit GMK)");
     }
     g.existing_gmk_hex = gmk;

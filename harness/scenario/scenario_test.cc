@@ -103,6 +103,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"id_leading_dot", "id: PGMS-001", "id: .PGMS-001", "id: must be letters"},
         BadCase{"id_empty", "id: PGMS-001", "id: ''", "id: must be letters"},
         BadCase{"id_non_ascii", "id: PGMS-001", "id: PGMS-\xc3\xa9", "id: must be letters"},
+        BadCase{"period_non_ascii_digit", "key_period: 86400", "key_period: 8640\xd9\xa3",
+                "domains.primary.key_period: expected a non-negative integer"},
         BadCase{"no_partner", "  partner:\n    kms_uri: kms.fire.example\n    gms_uri: sip:gms@fire.example\n", "",
                 "needs a partner domain"},
         BadCase{"members_not_list", "members: [sip:dave@fire.example, sip:alice@police.example]", "members: 7",
