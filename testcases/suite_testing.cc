@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include <nlohmann/json.hpp>
+
 #include "testdata/testdata.h"
 
 namespace mcx::testcases {
@@ -47,6 +49,61 @@ std::string Explain(const engine::TestCaseResult& result) {
   }
   for (const auto& line : result.sut_stderr_tail) out += "  sut stderr: " + line + "\n";
   return out;
+}
+
+namespace {
+
+using nlohmann::ordered_json;
+
+constexpr char kVaries[] = "<varies>";
+
+void MaskIfPresent(ordered_json& object, const char* key) {
+  if (object.is_object() && object.contains(key)) object[key] = kVaries;
+}
+
+// The decoded payloads carry the random octets as hex fields.
+void MaskRandomPayloadFields(ordered_json& decoded) {
+  if (!decoded.is_object() || !decoded.contains("payloads") || !decoded["payloads"].is_array()) return;
+  for (auto& payload : decoded["payloads"]) {
+    MaskIfPresent(payload, "rand");
+    if (payload.contains("eccsi")) {
+      MaskIfPresent(payload["eccsi"], "r");
+      MaskIfPresent(payload["eccsi"], "s");
+    }
+    if (payload.contains("protected_payload")) {
+      MaskIfPresent(payload["protected_payload"], "iv");
+      MaskIfPresent(payload["protected_payload"], "ciphertext_and_tag");
+    }
+  }
+}
+
+}  // namespace
+
+Result<std::string> NormalizedReport(std::string_view report_json, std::string_view suite_dir) {
+  ordered_json report = ordered_json::parse(report_json, nullptr, /*allow_exceptions=*/false);
+  if (report.is_discarded() || !report.is_object()) return InvalidArgument("report.json is not a JSON object");
+  if (!report.contains("run") || !report.contains("cases") || !report["cases"].is_array()) {
+    return InvalidArgument("report.json has no run or cases");
+  }
+  ordered_json& run = report["run"];
+  for (const char* key : {"implementation_version", "sut_command", "command_line", "started_at", "mcxtest_version"}) {
+    MaskIfPresent(run, key);
+  }
+  std::string prefix = std::string(suite_dir) + "/";
+  for (auto& c : report["cases"]) {
+    MaskIfPresent(c, "seconds");
+    if (c.contains("source_file") && c["source_file"].is_string()) {
+      std::string source = c["source_file"].get<std::string>();
+      if (source.rfind(prefix, 0) == 0) source = "testcases/" + source.substr(prefix.size());
+      c["source_file"] = source;
+    }
+    if (!c.contains("messages") || !c["messages"].is_array()) continue;
+    for (auto& message : c["messages"]) {
+      MaskIfPresent(message, "wire_b64");
+      if (message.contains("decoded")) MaskRandomPayloadFields(message["decoded"]);
+    }
+  }
+  return report.dump(2) + "\n";
 }
 
 std::string TestName(const std::string& id) {
