@@ -103,8 +103,8 @@ const FloorFixture& Floor() {
       Die(s.error().ToString());
     }
     f->kms = Must(store.Kms("kms.floor.example"));
-    f->sender = Must(store.KeySet("kms.floor.example", "sip:gms@floor.example", 1500));
-    f->receiver = Must(store.KeySet("kms.floor.example", "sip:user@floor.example", 1500));
+    f->sender = *Must(store.KeySet("kms.floor.example", "sip:gms@floor.example", 1500));
+    f->receiver = *Must(store.KeySet("kms.floor.example", "sip:user@floor.example", 1500));
     f->z = Must(sakke::PreparedPublicKey::Create(f->kms.z_t));
     f->verifier = std::make_unique<eccsi::PreparedVerifier>(Must(eccsi::PreparedVerifier::Create(f->kms.kpak)));
     return f;

@@ -529,14 +529,8 @@ Result<std::unique_ptr<KeyContext>> KeyContext::Load(const std::string& path) {
   return std::make_unique<KeyContext>(std::move(store));
 }
 
-KeyContext::KeyContext(kms::KeyStore store) : store_(std::move(store)), verifier_(store_) {
-  std::set<std::string> seen;
-  for (const std::string& kms : store_.KmsUris()) {
-    for (const kms::KmsKeySet& ks : store_.StoredKeySets(kms)) {
-      if (seen.insert(ks.user_uri).second) identities_.push_back(ks.user_uri);
-    }
-  }
-}
+KeyContext::KeyContext(kms::KeyStore store)
+    : store_(std::move(store)), verifier_(store_), identities_(store_.Identities()) {}
 
 std::shared_ptr<const mikey::GktpVerification> KeyContext::Verify(
     ByteSpan wire, const std::string& recipient) const {

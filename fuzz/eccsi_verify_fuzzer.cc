@@ -28,7 +28,7 @@ const Signer& TheSigner() {
     auto keys = w.verifying.KeySet(w.gms.kms_uri, w.gms.uri, *period);
     auto verifier = mcx::eccsi::PreparedVerifier::Create(kms->kpak);
     if (!keys.ok() || !verifier.ok()) std::abort();
-    return new Signer{kms->kpak, keys->user_id, *verifier};
+    return new Signer{kms->kpak, (*keys)->user_id, *verifier};
   }();
   return *signer;
 }

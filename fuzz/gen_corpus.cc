@@ -140,7 +140,7 @@ int main(int argc, char** argv) {
     auto kms = OrDie(world.signing.Kms(world.gms.kms_uri), "kms");
     Bytes msg = mcx::ToBytes("message");
     Bytes j = mcx::fuzz::DeterministicJ(99);
-    Bytes sig = OrDie(mcx::eccsi::Sign(kms.kpak, keys.user_id, keys.user_signing_key.span(), keys.user_pub_token,
+    Bytes sig = OrDie(mcx::eccsi::Sign(kms.kpak, keys->user_id, keys->user_signing_key.span(), keys->user_pub_token,
                                        msg, mcx::ByteSpan(j)),
                       "sign");
     w.Put("eccsi_verify", "short.valid", Concat(sig, msg));

@@ -128,7 +128,7 @@ const std::optional<SecretBytes>& Gmk(Context& c) {
   }
   auto keys = c.world.verifying.KeySet(c.world.alice.kms_uri, c.world.alice.uri, period);
   if (!keys.ok()) return c.gmk;
-  auto ssv = c.kms_keys.at(c.world.alice.kms_uri)->Decapsulate(keys->user_id, keys->user_decrypt_key.span(), sakke->data);
+  auto ssv = c.kms_keys.at(c.world.alice.kms_uri)->Decapsulate((*keys)->user_id, (*keys)->user_decrypt_key.span(), sakke->data);
   if (!ssv.ok()) return c.gmk;
   c.gmk = std::move(ssv).value();
   std::lock_guard<std::mutex> lock(c.mu);

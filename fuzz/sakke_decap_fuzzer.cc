@@ -31,7 +31,7 @@ const Receiver& TheReceiver() {
     if (!kms.ok() || !period.ok()) std::abort();
     auto keys = w.verifying.KeySet(w.alice.kms_uri, w.alice.uri, *period);
     if (!keys.ok()) std::abort();
-    auto* r = new Receiver{kms->z_t, keys->user_id, keys->user_decrypt_key, nullptr, nullptr};
+    auto* r = new Receiver{kms->z_t, (*keys)->user_id, (*keys)->user_decrypt_key, nullptr, nullptr};
     auto prepared_kms = mcx::sakke::PreparedPublicKey::Create(r->z);
     if (!prepared_kms.ok()) std::abort();
     r->kms = *prepared_kms;

@@ -227,7 +227,7 @@ KmsHttpResponse HandleKmsRequest(const KeyStore& store, const KmsServerOptions& 
       auto key_set = store.KeySet(kms_uri, *identity, *period);
       if (!key_set.ok()) return ErrorResponse(key_set.error());
       response.type = KmsMessageType::kKeyProv;
-      response.key_sets.push_back(std::move(key_set).value());
+      response.key_sets.push_back(**key_set);
       break;
     }
   }

@@ -117,7 +117,7 @@ TEST_F(KmsHttpServerTest, KeyProvByPathIdentityAndTime) {
   const KmsResponse r = ParseOk(Post(path));
   EXPECT_EQ(r.type, KmsMessageType::kKeyProv);
   ASSERT_EQ(r.key_sets.size(), 1u);
-  EXPECT_EQ(r.key_sets[0], *store_->KeySet(kPrimary, kAlice, kPeriodNo));
+  EXPECT_EQ(r.key_sets[0], **store_->KeySet(kPrimary, kAlice, kPeriodNo));
   EXPECT_EQ(r.user_uri, kAlice);
 }
 
@@ -130,7 +130,7 @@ TEST_F(KmsHttpServerTest, KeyProvForTheRequesterIssuesOnDemand) {
   EXPECT_EQ(k.user_uri, "sip:bob@fire.example");
   EXPECT_EQ(k.kms_uri, kPartner);
   EXPECT_EQ(k.key_period_no, kPeriodNo);
-  EXPECT_EQ(k, *store_->KeySet(kPartner, "sip:bob@fire.example", kPeriodNo));
+  EXPECT_EQ(k, **store_->KeySet(kPartner, "sip:bob@fire.example", kPeriodNo));
   // A GMS server URI with a '/' travels percent-encoded in one path segment.
   const KmsResponse gms =
       ParseOk(Post(std::string("/") + kPrimary + "/keymanagement/identity/v1/keyprov/https%3A%2F%2Fgms.police.example%2Fg"));

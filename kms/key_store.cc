@@ -58,9 +58,9 @@ using KeySetKey = std::pair<std::string, uint64_t>;  // (identity, key period no
 struct Domain {
   KmsCertificate certificate;
   std::optional<MasterSecrets> secrets;
-  std::map<KeySetKey, KmsKeySet> stored;
+  std::map<KeySetKey, SharedKeySet> stored;
   // Issued on demand by lookups; never written.
-  std::map<KeySetKey, KmsKeySet> issued;
+  std::map<KeySetKey, SharedKeySet> issued;
 };
 
 // ---------------------------------------------------------------- helpers
@@ -701,7 +701,7 @@ Result<Domain> LoadDomain(const fs::path& domain_dir, const std::string& name) {
                                             KeySetFileName(key_set->user_uri, key_set->key_period_no));
       }
       KeySetKey key{key_set->user_uri, key_set->key_period_no};
-      d.stored.emplace(std::move(key), std::move(key_set).value());
+      d.stored.emplace(std::move(key), std::make_shared<const KmsKeySet>(std::move(key_set).value()));
     }
   }
   return d;
@@ -788,7 +788,7 @@ Result<std::unique_ptr<KeyStore::State>> LoadJsonExport(const std::string& path)
         if (Status s = ValidateKmsKeySet(k, d.certificate); !s.ok()) return s.error().WithContext(k_where);
         KeySetKey key{k.user_uri, k.key_period_no};
         if (d.stored.count(key) != 0) return Error(ErrorCode::kParse, k_where + ": duplicate key set");
-        d.stored.emplace(std::move(key), std::move(k));
+        d.stored.emplace(std::move(key), std::make_shared<const KmsKeySet>(std::move(k)));
       }
     }
     kms_uris.push_back(d.certificate.kms_uri);
@@ -891,12 +891,12 @@ Status KeyStore::ImportKeySet(const KmsKeySet& key_set) {
   MCX_RETURN_IF_ERROR(ValidateKmsKeySet(key_set, d->certificate));
   KeySetKey key{key_set.user_uri, key_set.key_period_no};
   if (auto it = d->stored.find(key); it != d->stored.end()) {
-    if (it->second == key_set) return Status::Ok();
+    if (*it->second == key_set) return Status::Ok();
     return InvalidArgument("a different key set of " + key_set.user_uri + " for period " +
                            std::to_string(key_set.key_period_no) + " is already stored");
   }
   MCX_RETURN_IF_ERROR(state_->WriteKeySet(key_set));
-  d->stored.emplace(std::move(key), key_set);
+  d->stored.emplace(std::move(key), std::make_shared<const KmsKeySet>(key_set));
   return Status::Ok();
 }
 
@@ -906,7 +906,7 @@ Result<KmsKeySet> KeyStore::Provision(std::string_view kms_uri, std::string_view
   {
     std::lock_guard lock(state_->mu);
     MCX_ASSIGN_OR_RETURN(Domain * d, state_->Find(kms_uri));
-    if (auto it = d->stored.find({std::string(identity), key_period_no}); it != d->stored.end()) return it->second;
+    if (auto it = d->stored.find({std::string(identity), key_period_no}); it != d->stored.end()) return *it->second;
     if (!d->secrets) {
       return InvalidArgument("KMS '" + std::string(kms_uri) +
                              "' has no master secrets in this store (public only): it cannot issue key sets");
@@ -918,10 +918,10 @@ Result<KmsKeySet> KeyStore::Provision(std::string_view kms_uri, std::string_view
   std::lock_guard lock(state_->mu);
   MCX_ASSIGN_OR_RETURN(Domain * d, state_->Find(kms_uri));
   KeySetKey key{issued.user_uri, issued.key_period_no};
-  if (auto it = d->stored.find(key); it != d->stored.end()) return it->second;
+  if (auto it = d->stored.find(key); it != d->stored.end()) return *it->second;
   MCX_RETURN_IF_ERROR(state_->WriteKeySet(issued));
   d->issued.erase(key);
-  d->stored.emplace(std::move(key), issued);
+  d->stored.emplace(std::move(key), std::make_shared<const KmsKeySet>(issued));
   return issued;
 }
 
@@ -979,13 +979,26 @@ Result<std::vector<KmsCertificate>> KeyStore::TrustedExternalCertificates(std::s
   return out;
 }
 
+Result<std::vector<std::string>> KeyStore::TrustedExternalKms(std::string_view kms_uri) const {
+  std::lock_guard lock(state_->mu);
+  MCX_RETURN_IF_ERROR(state_->Find(kms_uri));
+  std::vector<std::string> out;
+  auto trust = state_->trust.find(kms_uri);
+  for (const auto& [uri, domain] : state_->domains) {
+    if (uri == kms_uri) continue;
+    if (trust != state_->trust.end() && !trust->second.count(uri)) continue;
+    out.push_back(uri);
+  }
+  return out;
+}
+
 Result<uint64_t> KeyStore::KeyPeriodNo(std::string_view kms_uri, uint64_t ntp_seconds) const {
   MCX_ASSIGN_OR_RETURN(KmsPublicParams kms, Kms(kms_uri));
   return KeyPeriodNumber(ntp_seconds, kms.user_key_period, kms.user_key_offset);
 }
 
-Result<KmsKeySet> KeyStore::KeySet(std::string_view kms_uri, std::string_view identity,
-                                   uint64_t key_period_no) const {
+Result<SharedKeySet> KeyStore::KeySet(std::string_view kms_uri, std::string_view identity,
+                                      uint64_t key_period_no) const {
   KmsCertificate certificate;
   MasterSecrets secrets;
   const KeySetKey key{std::string(identity), key_period_no};
@@ -1016,7 +1029,7 @@ Result<KmsKeySet> KeyStore::KeySet(std::string_view kms_uri, std::string_view id
   std::lock_guard lock(state_->mu);
   MCX_ASSIGN_OR_RETURN(Domain * d, state_->Find(kms_uri));
   // Another thread may have issued the same set meanwhile: the first one wins.
-  auto [it, inserted] = d->issued.emplace(key, std::move(issued));
+  auto [it, inserted] = d->issued.emplace(key, std::make_shared<const KmsKeySet>(std::move(issued)));
   return it->second;
 }
 
@@ -1043,7 +1056,7 @@ Result<std::string> KeyStore::KmsForIdentity(std::string_view identity) const {
   return found.front();
 }
 
-Result<KmsKeySet> KeyStore::KeySet(std::string_view identity, uint64_t key_period_no) const {
+Result<SharedKeySet> KeyStore::KeySet(std::string_view identity, uint64_t key_period_no) const {
   MCX_ASSIGN_OR_RETURN(std::string kms_uri, KmsForIdentity(identity));
   return KeySet(kms_uri, identity, key_period_no);
 }
@@ -1053,8 +1066,17 @@ std::vector<KmsKeySet> KeyStore::StoredKeySets(std::string_view kms_uri) const {
   std::vector<KmsKeySet> out;
   auto it = state_->domains.find(kms_uri);
   if (it == state_->domains.end()) return out;
-  for (const auto& [key, set] : it->second.stored) out.push_back(set);
+  for (const auto& [key, set] : it->second.stored) out.push_back(*set);
   return out;
+}
+
+std::vector<std::string> KeyStore::Identities() const {
+  std::lock_guard lock(state_->mu);
+  std::set<std::string> identities;
+  for (const auto& [uri, domain] : state_->domains) {
+    for (const auto& [key, set] : domain.stored) identities.insert(key.first);
+  }
+  return std::vector<std::string>(identities.begin(), identities.end());
 }
 
 std::string KeyStore::ExportJson(bool include_secrets) const {
@@ -1087,7 +1109,7 @@ std::string KeyStore::ExportJson(bool include_secrets) const {
     }
     dj["trusted_external_kms"] = std::move(trusted);
     Json sets = Json::array();
-    for (const auto& [key, set] : d.stored) sets.push_back(KeySetJson(set, include_secrets));
+    for (const auto& [key, set] : d.stored) sets.push_back(KeySetJson(*set, include_secrets));
     dj["key_sets"] = std::move(sets);
     root["domains"].push_back(std::move(dj));
   }
@@ -1119,8 +1141,8 @@ std::string KeyStore::Describe() const {
     out << (any ? "" : " (none)") << "\n";
     out << "  key sets: " << d.stored.size() << "\n";
     for (const auto& [key, set] : d.stored) {
-      out << "    " << set.user_uri << "  period " << set.key_period_no << "  UID " << ToHex(set.user_id);
-      if (set.valid_from && set.valid_to) out << "  valid " << *set.valid_from << " .. " << *set.valid_to;
+      out << "    " << set->user_uri << "  period " << set->key_period_no << "  UID " << ToHex(set->user_id);
+      if (set->valid_from && set->valid_to) out << "  valid " << *set->valid_from << " .. " << *set->valid_to;
       out << "\n";
     }
   }

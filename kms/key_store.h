@@ -29,6 +29,7 @@
 #include "crypto/result.h"
 #include "crypto/secret.h"
 #include "kms/annex_d.h"
+#include "kms/key_lookup.h"
 
 namespace mcx::kms {
 
@@ -44,16 +45,7 @@ struct DomainConfig {
   std::optional<uint64_t> seed;
 };
 
-// What a verifier needs to know about a KMS.
-struct KmsPublicParams {
-  std::string kms_uri;
-  Bytes kpak;      // ECCSI KPAK, 65 octets
-  Bytes z_t;       // SAKKE Z_T, 257 octets
-  uint64_t user_key_period = 0;
-  uint64_t user_key_offset = 0;
-};
-
-class KeyStore {
+class KeyStore final : public KeyLookup {
  public:
   // An empty store that lives only in memory (nothing is ever written).
   static KeyStore InMemory();
@@ -67,7 +59,7 @@ class KeyStore {
 
   KeyStore(KeyStore&&) noexcept;
   KeyStore& operator=(KeyStore&&) noexcept;
-  ~KeyStore();
+  ~KeyStore() override;
 
   // Empty for an in-memory store.
   const std::string& directory() const;
@@ -93,26 +85,29 @@ class KeyStore {
   // ---- lookups (thread-safe)
 
   std::vector<std::string> KmsUris() const;  // sorted
-  bool HasDomain(std::string_view kms_uri) const;
+  bool HasDomain(std::string_view kms_uri) const override;
   bool HasMasterSecrets(std::string_view kms_uri) const;
-  Result<KmsPublicParams> Kms(std::string_view kms_uri) const;
+  Result<KmsPublicParams> Kms(std::string_view kms_uri) const override;
   // The domain's own certificate (Role="Root").
   Result<KmsCertificate> Certificate(std::string_view kms_uri) const;
   // The certificates `kms_uri` trusts for inter-domain traffic: every other
   // domain's, marked Role="External", sorted by KMS URI.
   Result<std::vector<KmsCertificate>> TrustedExternalCertificates(std::string_view kms_uri) const;
-  Result<uint64_t> KeyPeriodNo(std::string_view kms_uri, uint64_t ntp_seconds) const;
+  Result<std::vector<std::string>> TrustedExternalKms(std::string_view kms_uri) const override;
+  Result<uint64_t> KeyPeriodNo(std::string_view kms_uri, uint64_t ntp_seconds) const override;
 
   // The key set of `identity` for a key period: the stored one, else issued
   // on demand when the domain has its master secrets (kept in memory, not
   // written). Unlike Provision(), sets issued here skip the client-side
   // validation (key_store.cc says why).
-  Result<KmsKeySet> KeySet(std::string_view kms_uri, std::string_view identity, uint64_t key_period_no) const;
+  Result<SharedKeySet> KeySet(std::string_view kms_uri, std::string_view identity,
+                              uint64_t key_period_no) const override;
   // The same without naming the KMS: the domain that holds key sets of
   // `identity`, or the store's only domain (an error if several domains
   // hold key sets of `identity`, or none does and there are several).
-  Result<KmsKeySet> KeySet(std::string_view identity, uint64_t key_period_no) const;
-  Result<std::string> KmsForIdentity(std::string_view identity) const;
+  Result<SharedKeySet> KeySet(std::string_view identity, uint64_t key_period_no) const;
+  Result<std::string> KmsForIdentity(std::string_view identity) const override;
+  std::vector<std::string> Identities() const override;
   // Stored key sets of a domain, sorted by (identity, period).
   std::vector<KmsKeySet> StoredKeySets(std::string_view kms_uri) const;
 

@@ -134,7 +134,7 @@ TEST(KeyStoreTest, DirectoryStoreReloadsWithIdenticalContent) {
   ASSERT_TRUE(alice.ok()) << alice.error().ToString();
   auto alice_again = created->KeySet(kPrimary, kAlice, 1500);
   ASSERT_TRUE(alice_again.ok());
-  EXPECT_EQ(*alice, *alice_again);
+  EXPECT_EQ(**alice, **alice_again);
 
   // Files: Annex D XML, secrets readable by the owner only.
   const fs::path domain = fs::path(dir) / "domains" / kPrimary;
@@ -180,9 +180,9 @@ TEST(KeyStoreTest, SameSeedGivesByteIdenticalStoresDifferentSeedsDifferentKeys) 
   auto alice_a = sa->KeySet(kAlice, 1500);
   auto alice_c = sc->KeySet(kAlice, 1500);
   ASSERT_TRUE(alice_a.ok() && alice_c.ok());
-  EXPECT_FALSE(alice_a->user_signing_key == alice_c->user_signing_key);
-  EXPECT_NE(alice_a->user_pub_token, alice_c->user_pub_token);
-  EXPECT_FALSE(alice_a->user_decrypt_key == alice_c->user_decrypt_key);
+  EXPECT_FALSE((*alice_a)->user_signing_key == (*alice_c)->user_signing_key);
+  EXPECT_NE((*alice_a)->user_pub_token, (*alice_c)->user_pub_token);
+  EXPECT_FALSE((*alice_a)->user_decrypt_key == (*alice_c)->user_decrypt_key);
 }
 
 TEST(KeyStoreTest, UnseededDomainsAreRandom) {
@@ -216,6 +216,36 @@ TEST(KeyStoreTest, EachDomainTrustsThePartnerAsExternal) {
   EXPECT_FALSE(store.TrustedExternalCertificates("kms.unknown.example").ok());
 }
 
+// Readers see the store through kms::KeyLookup: key sets are shared, not
+// copied per call, and trust comes back as KMS URIs.
+TEST(KeyStoreTest, KeyLookupSharesKeySetsAndNamesTrustedKms) {
+  KeyStore store = KeyStore::InMemory();
+  ASSERT_TRUE(store.CreateDomain(Config(kPrimary, 1)).ok());
+  ASSERT_TRUE(store.CreateDomain(Config(kPartner, 1)).ok());
+  ASSERT_TRUE(store.Provision(kPrimary, kAlice, 1500).ok());
+  ASSERT_TRUE(store.Provision(kPartner, kBob, 1500).ok());
+  ASSERT_TRUE(store.SetTrustedKms(kPartner, {}).ok());
+  const KeyLookup& lookup = store;
+
+  auto first = lookup.KeySet(kPrimary, kAlice, 1500);
+  auto second = lookup.KeySet(kPrimary, kAlice, 1500);
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_EQ(first->get(), second->get());  // stored: one object
+  auto issued = lookup.KeySet(kPrimary, kGms, 1500);
+  auto issued_again = lookup.KeySet(kPrimary, kGms, 1500);
+  ASSERT_TRUE(issued.ok() && issued_again.ok());
+  EXPECT_EQ(issued->get(), issued_again->get());  // issued on demand: one object too
+  EXPECT_EQ((*issued)->user_uri, kGms);
+
+  EXPECT_EQ(*lookup.TrustedExternalKms(kPrimary), std::vector<std::string>{kPartner});
+  EXPECT_TRUE(lookup.TrustedExternalKms(kPartner)->empty());
+  EXPECT_FALSE(lookup.TrustedExternalKms("kms.unknown.example").ok());
+  EXPECT_EQ(lookup.Identities(), (std::vector<std::string>{kAlice, kBob}));  // stored only, sorted
+  EXPECT_EQ(*lookup.KmsForIdentity(kBob), kPartner);
+  EXPECT_TRUE(lookup.HasDomain(kPartner));
+  EXPECT_EQ(*lookup.KeyPeriodNo(kPrimary, 1500 * kDefaultUserKeyPeriod + 1), 1500u);
+}
+
 TEST(KeyStoreTest, LookupsIssueOnDemandDeterministically) {
   KeyStore provisioned = KeyStore::InMemory();
   KeyStore on_demand = KeyStore::InMemory();
@@ -225,23 +255,23 @@ TEST(KeyStoreTest, LookupsIssueOnDemandDeterministically) {
   ASSERT_TRUE(stored.ok());
   auto issued = on_demand.KeySet(kPrimary, kGms, 1501);
   ASSERT_TRUE(issued.ok()) << issued.error().ToString();
-  EXPECT_EQ(*issued, *stored);
+  EXPECT_EQ(**issued, *stored);
   // Issued on demand is not stored (nothing to export), but answers again.
   EXPECT_TRUE(on_demand.StoredKeySets(kPrimary).empty());
   auto again = on_demand.KeySet(kPrimary, kGms, 1501);
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ(*again, *issued);
+  EXPECT_EQ(*again, *issued);  // the same shared object
   // Without a KMS: the only domain of a one-domain store...
   auto only = on_demand.KeySet(kGms, 1501);
   ASSERT_TRUE(only.ok()) << only.error().ToString();
-  EXPECT_EQ(*only, *issued);
+  EXPECT_EQ(*only, *issued);  // the same shared object
   // ... but with two domains the identity must have stored key sets somewhere.
   ASSERT_TRUE(on_demand.CreateDomain(Config(kPartner, 5)).ok());
   EXPECT_FALSE(on_demand.KeySet(kGms, 1501).ok());
   EXPECT_TRUE(on_demand.KeySet(kPrimary, kGms, 1501).ok());
   auto via_identity = provisioned.KeySet(kGms, 1502);
   ASSERT_TRUE(via_identity.ok()) << via_identity.error().ToString();
-  EXPECT_EQ(via_identity->key_period_no, 1502u);
+  EXPECT_EQ((*via_identity)->key_period_no, 1502u);
 }
 
 TEST(KeyStoreTest, RejectsBadInput) {
@@ -358,13 +388,13 @@ TEST(KeyStoreTest, JsonExportHidesSecretsUnlessAskedAndLoadsBack) {
   }
   const auto alice = store->KeySet(kPrimary, kAlice, 1500);
   ASSERT_TRUE(alice.ok());
-  EXPECT_EQ(public_json.find(ToHex(alice->user_signing_key.span())), std::string::npos);
-  EXPECT_NE(public_json.find(ToHex(alice->user_pub_token)), std::string::npos);
+  EXPECT_EQ(public_json.find(ToHex((*alice)->user_signing_key.span())), std::string::npos);
+  EXPECT_NE(public_json.find(ToHex((*alice)->user_pub_token)), std::string::npos);
   EXPECT_NE(public_json.find("\"trusted_external_kms\""), std::string::npos);
 
   const std::string secret_json = store->ExportJson(true);
-  EXPECT_NE(secret_json.find(ToHex(alice->user_signing_key.span())), std::string::npos);
-  EXPECT_NE(secret_json.find(ToHex(alice->user_decrypt_key.span())), std::string::npos);
+  EXPECT_NE(secret_json.find(ToHex((*alice)->user_signing_key.span())), std::string::npos);
+  EXPECT_NE(secret_json.find(ToHex((*alice)->user_decrypt_key.span())), std::string::npos);
 
   const std::string file = dir + "/../export_" + fs::path(dir).filename().string() + ".json";
   WriteAll(file, secret_json);
@@ -482,7 +512,7 @@ TEST(KeyStoreTest, StreamwideKeyMaterialIsRepresentedAndItsUidsReproduce) {
   const uint64_t period = v["users"][1]["key_period_no"].get<uint64_t>();
   auto found = store.KeySet(alice, period);
   ASSERT_TRUE(found.ok()) << found.error().ToString();
-  EXPECT_EQ(found->user_id, testing::HexField(v["users"][1], "uid"));
+  EXPECT_EQ((*found)->user_id, testing::HexField(v["users"][1], "uid"));
   EXPECT_FALSE(store.Provision(cert.kms_uri, "sip:carol@streamwide.com", period).ok());
   EXPECT_FALSE(store.KeySet(cert.kms_uri, alice, period + 1).ok());
   EXPECT_NE(store.Describe().find("none (public only)"), std::string::npos);

@@ -12,13 +12,13 @@ namespace {
 
 Bytes U32(uint32_t v) { return FixedBigEndian(v, 4); }
 
-Result<Bytes> UidOf(const kms::KeyStore& store, const std::string& uri, const std::string& kms_uri,
+Result<Bytes> UidOf(const kms::KeyLookup& store, const std::string& uri, const std::string& kms_uri,
                     uint64_t key_period_no) {
   MCX_ASSIGN_OR_RETURN(kms::KmsPublicParams kms, store.Kms(kms_uri));
   return MikeySakkeUid({uri, kms_uri, kms.user_key_period, kms.user_key_offset, key_period_no});
 }
 
-Result<uint64_t> PeriodOf(const kms::KeyStore& store, const std::string& kms_uri, uint64_t ntp_seconds) {
+Result<uint64_t> PeriodOf(const kms::KeyLookup& store, const std::string& kms_uri, uint64_t ntp_seconds) {
   auto period = store.KeyPeriodNo(kms_uri, ntp_seconds);
   if (!period.ok()) return period.error().WithContext("KMS " + kms_uri);
   return period;
@@ -41,19 +41,19 @@ std::vector<PolicyParam> DefaultGroupPolicy() {
 }
 
 Result<Bytes> SerializeAndSign(Message message, const GktpParty& signer, uint64_t ntp_seconds,
-                               const kms::KeyStore& store, std::optional<ByteSpan> eccsi_j) {
+                               const kms::KeyLookup& store, std::optional<ByteSpan> eccsi_j) {
   if (message.payloads.empty() || message.payloads.back().type() != PayloadType::kSign) {
     return InvalidArgument("message has no SIGN payload to fill in");
   }
   SignPayload* sign = std::get_if<SignPayload>(&message.payloads.back().body);
   size_t signature_size = sign->signature.size();
   MCX_ASSIGN_OR_RETURN(uint64_t period, PeriodOf(store, signer.kms_uri, ntp_seconds));
-  MCX_ASSIGN_OR_RETURN(kms::KmsKeySet keys, store.KeySet(signer.kms_uri, signer.uri, period));
+  MCX_ASSIGN_OR_RETURN(kms::SharedKeySet keys, store.KeySet(signer.kms_uri, signer.uri, period));
   MCX_ASSIGN_OR_RETURN(kms::KmsPublicParams kms, store.Kms(signer.kms_uri));
   MCX_ASSIGN_OR_RETURN(Bytes wire, Serialize(message));
   ByteSpan signed_span(wire.data(), wire.size() - signature_size);
-  MCX_ASSIGN_OR_RETURN(Bytes signature, eccsi::Sign(kms.kpak, keys.user_id, keys.user_signing_key.span(),
-                                                    keys.user_pub_token, signed_span, eccsi_j));
+  MCX_ASSIGN_OR_RETURN(Bytes signature, eccsi::Sign(kms.kpak, keys->user_id, keys->user_signing_key.span(),
+                                                    keys->user_pub_token, signed_span, eccsi_j));
   if (signature.size() != signature_size) return InvalidArgument("SIGN placeholder has the wrong size");
   std::copy(signature.begin(), signature.end(), wire.end() - static_cast<ptrdiff_t>(signature_size));
   return wire;
@@ -220,10 +220,10 @@ Result<BuiltGktp> GktpBuilder::Build(const GktpSpec& spec) const {
     // of the span up to the signature value.
     MCX_ASSIGN_OR_RETURN(Bytes wire, Serialize(m));
     MCX_ASSIGN_OR_RETURN(uint64_t period, PeriodOf(store_, signer.kms_uri, spec.ntp_seconds));
-    MCX_ASSIGN_OR_RETURN(kms::KmsKeySet keys, store_.KeySet(signer.kms_uri, signer.uri, period));
+    MCX_ASSIGN_OR_RETURN(kms::SharedKeySet keys, store_.KeySet(signer.kms_uri, signer.uri, period));
     MCX_ASSIGN_OR_RETURN(kms::KmsPublicParams kms, store_.Kms(signer.kms_uri));
-    MCX_ASSIGN_OR_RETURN(Bytes signature, eccsi::Sign(kms.kpak, keys.user_id, keys.user_signing_key.span(),
-                                                      keys.user_pub_token, wire, j));
+    MCX_ASSIGN_OR_RETURN(Bytes signature, eccsi::Sign(kms.kpak, keys->user_id, keys->user_signing_key.span(),
+                                                      keys->user_pub_token, wire, j));
     std::copy(signature.begin(), signature.end(), wire.end() - static_cast<ptrdiff_t>(kEccsiSignatureSize));
     built.wire = std::move(wire);
   } else {

@@ -22,7 +22,7 @@
 #include "crypto/result.h"
 #include "crypto/sakke.h"
 #include "crypto/secret.h"
-#include "kms/key_store.h"
+#include "kms/key_lookup.h"
 #include "mikey/message.h"
 
 namespace mcx::mikey {
@@ -103,12 +103,12 @@ struct BuiltGktp {
 // Thread-safe; keeps a prepared SAKKE public key per KMS.
 class GktpBuilder {
  public:
-  explicit GktpBuilder(const kms::KeyStore& store) : store_(store) {}
+  explicit GktpBuilder(const kms::KeyLookup& store) : store_(store) {}
   Result<BuiltGktp> Build(const GktpSpec& spec) const;
 
  private:
   Result<std::shared_ptr<const sakke::PreparedPublicKey>> PublicKeyFor(const std::string& kms_uri) const;
-  const kms::KeyStore& store_;
+  const kms::KeyLookup& store_;
   mutable std::mutex mu_;
   mutable std::map<std::string, std::shared_ptr<const sakke::PreparedPublicKey>> prepared_;
 };
@@ -118,7 +118,7 @@ class GktpBuilder {
 // The harness uses it to tamper with one field and still send a validly
 // signed message.
 Result<Bytes> SerializeAndSign(Message message, const GktpParty& signer, uint64_t ntp_seconds,
-                               const kms::KeyStore& store, std::optional<ByteSpan> eccsi_j = std::nullopt);
+                               const kms::KeyLookup& store, std::optional<ByteSpan> eccsi_j = std::nullopt);
 
 }  // namespace mcx::mikey
 

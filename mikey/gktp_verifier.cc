@@ -243,7 +243,7 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
   std::optional<kms::KmsKeySet> recipient_keys;
   if (recipient_period) {
     if (auto k = store_.KeySet(recipient_kms->kms_uri, options.recipient_uri, *recipient_period); k.ok()) {
-      recipient_keys = *k;
+      recipient_keys = **k;
     }
   }
 
@@ -509,7 +509,7 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
       auto keys = store_.KeySet(sender_kms->kms_uri, *v.sender_uri, *sender_period);
       auto cache = CacheFor(sender_kms->kms_uri);
       if (keys.ok() && cache.ok()) {
-        auto ssv = cache->sakke->Decapsulate(*signer_uid, keys->user_decrypt_key.span(), self->data);
+        auto ssv = cache->sakke->Decapsulate(*signer_uid, (*keys)->user_decrypt_key.span(), self->data);
         bool same = ssv.ok() && *ssv == *v.gmk;
         c.Expect(same, "EXT6.SELF", same ? "decapsulates to the same GMK for the sender" : "does not carry the GMK to the sender",
                  "the GMK", ssv.ok() ? "another key" : "decapsulation failed");
