@@ -78,8 +78,9 @@ class KeyStore final : public KeyLookup {
   Result<KmsKeySet> Provision(std::string_view kms_uri, std::string_view identity, uint64_t key_period_no);
 
   // Restricts which other domains `kms_uri` trusts as external KMSs (by
-  // default: all of them). Kept in memory only; a test uses it to model a
-  // KMS nobody trusts.
+  // default: all of them); the harness uses it to model a KMS nobody trusts.
+  // The JSON export carries the lists; a store directory has no place for
+  // them, so a directory-backed store forgets them when it is loaded again.
   Status SetTrustedKms(std::string_view kms_uri, const std::vector<std::string>& trusted);
 
   // ---- lookups (thread-safe)

@@ -1,0 +1,99 @@
+// Private to //kms:key_store: the state behind kms::KeyStore and the
+// functions its four source files share. key_store.cc is the in-memory
+// store (lookups, building); key_issuing.cc makes master secrets and key
+// sets; key_store_files.cc reads and writes the store directory;
+// key_store_json.cc reads and writes the JSON export and the secrets file.
+#ifndef MCXTEST_KMS_KEY_STORE_INTERNAL_H_
+#define MCXTEST_KMS_KEY_STORE_INTERNAL_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "crypto/result.h"
+#include "crypto/secret.h"
+#include "kms/annex_d.h"
+#include "kms/key_store.h"
+
+namespace mcx::kms {
+
+inline constexpr char kStoreFormat[] = "mcxtest-kms-store";
+inline constexpr char kSecretsFormat[] = "mcxtest-kms-master-secrets";
+inline constexpr int kFormatVersion = 1;
+
+struct MasterSecrets {
+  SecretBytes ksak;
+  SecretBytes z;
+  SecretBytes drbg_key;  // empty when the domain was created without a seed
+};
+
+using KeySetKey = std::pair<std::string, uint64_t>;  // (identity, key period no)
+
+struct Domain {
+  KmsCertificate certificate;
+  std::optional<MasterSecrets> secrets;
+  std::map<KeySetKey, SharedKeySet> stored;
+  // Issued on demand by lookups; never written.
+  std::map<KeySetKey, SharedKeySet> issued;
+};
+
+struct KeyStore::State {
+  std::string dir;  // empty: in memory only
+  std::map<std::string, Domain, std::less<>> domains;
+  // Domains with an explicit trust list trust only those KMSs; the others
+  // trust every other domain of the store.
+  std::map<std::string, std::set<std::string>, std::less<>> trust;
+  mutable std::mutex mu;
+
+  Result<Domain*> Find(std::string_view kms_uri);
+  Result<const Domain*> Find(std::string_view kms_uri) const;
+};
+
+// Wipes a string holding key material when it goes out of scope.
+struct WipeOnExit {
+  std::string& s;
+  ~WipeOnExit() { SecureZero(s.data(), s.size()); }
+};
+
+// ---- key_issuing.cc
+
+// URIs end up in XML text, file names and UIDs: printable, valid UTF-8 and
+// short enough for the UID's 2-octet length field.
+Status CheckUri(std::string_view uri, const char* what);
+Result<MasterSecrets> GenerateSecrets(const DomainConfig& config);
+// Secrets must reproduce the certificate's public keys, or the domain would
+// issue keys nobody can validate.
+Status CheckSecretsMatch(const MasterSecrets& s, const KmsCertificate& c, const std::string& where);
+// `check_keys`: run the client-side checks on the new set (see
+// KeyStore::KeySet for when they are skipped).
+Result<KmsKeySet> IssueKeySet(const KmsCertificate& c, const MasterSecrets& s, std::string_view identity,
+                              uint64_t key_period_no, bool check_keys = true);
+
+// ---- key_store_json.cc
+
+// keystore.json, the directory's format marker.
+std::string MarkerJson();
+Status CheckMarkerJson(std::string_view text, const std::string& where);
+// master-secrets.json of a domain.
+std::string SecretsJson(const std::string& kms_uri, const MasterSecrets& s);
+Result<MasterSecrets> ParseSecrets(std::string_view text, const KmsCertificate& c, const std::string& where);
+// The JSON export; `where` names the input in errors.
+std::string ExportJsonOf(const KeyStore::State& state, bool include_secrets);
+Result<std::unique_ptr<KeyStore::State>> ParseJsonExport(std::string_view text, const std::string& where);
+
+// ---- key_store_files.cc (all no-ops for an in-memory state)
+
+// A whole domain appears at once: written under a hidden name, then renamed.
+Status WriteDomain(const KeyStore::State& state, const Domain& d);
+Status WriteKeySet(const KeyStore::State& state, const KmsKeySet& k);
+Result<std::unique_ptr<KeyStore::State>> LoadDirectory(const std::string& dir);
+
+}  // namespace mcx::kms
+
+#endif  // MCXTEST_KMS_KEY_STORE_INTERNAL_H_
