@@ -103,13 +103,17 @@ Status KeyStore::ImportKeySet(const KmsKeySet& key_set) {
   MCX_RETURN_IF_ERROR(CheckUri(key_set.user_uri, "identity URI"));
   MCX_RETURN_IF_ERROR(ValidateKmsKeySet(key_set, d->certificate));
   KeySetKey key{key_set.user_uri, key_set.key_period_no};
-  if (auto it = d->stored.find(key); it != d->stored.end()) {
-    if (*it->second == key_set) return Status::Ok();
+  const auto different = [&key_set] {
     return InvalidArgument("a different key set of " + key_set.user_uri + " for period " +
                            std::to_string(key_set.key_period_no) + " is already stored");
+  };
+  if (auto it = d->stored.find(key); it != d->stored.end()) {
+    if (*it->second == key_set) return Status::Ok();
+    return different();
   }
-  MCX_RETURN_IF_ERROR(WriteKeySet(*state_, key_set));
-  d->stored.emplace(std::move(key), std::make_shared<const KmsKeySet>(key_set));
+  MCX_ASSIGN_OR_RETURN(KmsKeySet stored, PublishKeySet(*state_, d->certificate, key_set));
+  if (!(stored == key_set)) return different();
+  d->stored.emplace(std::move(key), std::make_shared<const KmsKeySet>(std::move(stored)));
   return Status::Ok();
 }
 
@@ -132,10 +136,12 @@ Result<KmsKeySet> KeyStore::Provision(std::string_view kms_uri, std::string_view
   MCX_ASSIGN_OR_RETURN(Domain * d, state_->Find(kms_uri));
   KeySetKey key{issued.user_uri, issued.key_period_no};
   if (auto it = d->stored.find(key); it != d->stored.end()) return *it->second;
-  MCX_RETURN_IF_ERROR(WriteKeySet(*state_, issued));
+  // Another process may have stored this key set since the store was
+  // loaded: then its set wins and is what this caller gets too.
+  MCX_ASSIGN_OR_RETURN(KmsKeySet stored, PublishKeySet(*state_, d->certificate, issued));
   d->issued.erase(key);
-  d->stored.emplace(std::move(key), std::make_shared<const KmsKeySet>(issued));
-  return issued;
+  d->stored.emplace(std::move(key), std::make_shared<const KmsKeySet>(stored));
+  return stored;
 }
 
 std::vector<std::string> KeyStore::KmsUris() const {

@@ -148,13 +148,29 @@ Result<std::unique_ptr<KeyStore::State>> LoadDirectory(const std::string& dir) {
   return state;
 }
 
-Status WriteKeySet(const KeyStore::State& state, const KmsKeySet& k) {
-  if (state.dir.empty()) return Status::Ok();
+// Key sets are linked into place, never renamed over: when several
+// processes provision the same new identity at once, the first file stays
+// and everyone else reads it back, so all of them hand out the same keys.
+Result<KmsKeySet> PublishKeySet(const KeyStore::State& state, const KmsCertificate& certificate,
+                                const KmsKeySet& k) {
+  if (state.dir.empty()) return k;
   const fs::path keysets = DomainDir(state, k.kms_uri) / kKeySetsDir;
   MCX_RETURN_IF_ERROR(MakeDirectory(keysets));
+  const fs::path path = keysets / KeySetFileName(k.user_uri, k.key_period_no);
   std::string xml = WriteKmsKeySetDocument(k);
   WipeOnExit wipe{xml};
-  return WriteFileAtomically(keysets / KeySetFileName(k.user_uri, k.key_period_no), xml, 0600);
+  MCX_ASSIGN_OR_RETURN(WriteOutcome outcome, WriteFileIfAbsent(path, xml, 0600));
+  if (outcome == WriteOutcome::kWritten) return k;
+  MCX_ASSIGN_OR_RETURN(std::string stored_xml, ReadFile(path));
+  WipeOnExit wipe_stored{stored_xml};
+  auto stored = ParseKmsKeySetDocument(stored_xml);
+  if (!stored.ok()) return stored.error().WithContext(path.string());
+  if (Status s = ValidateKmsKeySet(*stored, certificate); !s.ok()) return s.error().WithContext(path.string());
+  if (stored->user_uri != k.user_uri || stored->key_period_no != k.key_period_no) {
+    return Error(ErrorCode::kParse, path.string() + ": holds the key set of " + stored->user_uri + " for period " +
+                                        std::to_string(stored->key_period_no));
+  }
+  return std::move(stored).value();
 }
 
 Status WriteDomain(const KeyStore::State& state, const Domain& d) {

@@ -91,7 +91,10 @@ Result<std::unique_ptr<KeyStore::State>> ParseJsonExport(std::string_view text, 
 
 // A whole domain appears at once: written under a hidden name, then renamed.
 Status WriteDomain(const KeyStore::State& state, const Domain& d);
-Status WriteKeySet(const KeyStore::State& state, const KmsKeySet& k);
+// Writes `k` unless the directory already holds a key set for its identity
+// and period (another process was first); returns the one now stored.
+Result<KmsKeySet> PublishKeySet(const KeyStore::State& state, const KmsCertificate& certificate,
+                                const KmsKeySet& k);
 Result<std::unique_ptr<KeyStore::State>> LoadDirectory(const std::string& dir);
 
 }  // namespace mcx::kms

@@ -216,6 +216,31 @@ TEST(KeyStoreTest, EachDomainTrustsThePartnerAsExternal) {
   EXPECT_FALSE(store.TrustedExternalCertificates("kms.unknown.example").ok());
 }
 
+// Two stores loaded from one directory (two `kms provision` processes)
+// issue different keys for a new identity of a random domain: the key set
+// stored first wins, and the second store answers with it too.
+TEST(KeyStoreTest, ProvisionFromTwoLoadsOfOneDirectoryAgrees) {
+  const std::string dir = NewTempDir("race");
+  {
+    auto created = KeyStore::Create(dir);
+    ASSERT_TRUE(created.ok());
+    DomainConfig random;
+    random.kms_uri = kPrimary;
+    ASSERT_TRUE(created->CreateDomain(random).ok());
+  }
+  auto first = KeyStore::Load(dir);
+  auto second = KeyStore::Load(dir);
+  ASSERT_TRUE(first.ok() && second.ok());
+  auto a = first->Provision(kPrimary, kAlice, 1500);
+  auto b = second->Provision(kPrimary, kAlice, 1500);
+  ASSERT_TRUE(a.ok() && b.ok()) << (a.ok() ? b.error().ToString() : a.error().ToString());
+  EXPECT_EQ(*a, *b);
+  EXPECT_EQ(**second->KeySet(kPrimary, kAlice, 1500), *a);
+  auto reloaded = KeyStore::Load(dir);
+  ASSERT_TRUE(reloaded.ok());
+  EXPECT_EQ(reloaded->StoredKeySets(kPrimary), std::vector<KmsKeySet>{*a});
+}
+
 // Readers see the store through kms::KeyLookup: key sets are shared, not
 // copied per call, and trust comes back as KMS URIs.
 TEST(KeyStoreTest, KeyLookupSharesKeySetsAndNamesTrustedKms) {
