@@ -15,6 +15,7 @@
 #include "harness/cli/cli_util.h"
 #include "harness/cli/command.h"
 #include "kms/annex_d.h"
+#include "kms/atomic_file.h"
 #include "kms/http_server.h"
 #include "kms/key_store.h"
 #include "kms/ntp_time.h"
@@ -24,19 +25,18 @@ namespace {
 
 using kms::KeyStore;
 
-// Writes `content` to `path` (mode 0600 when it holds secrets), or to stdout
-// when `path` is empty.
+// Writes `content` to `path`, or to stdout when `path` is empty. Never in
+// place: a new file (mode 0600 when it holds secrets, from its creation on)
+// replaces `path`, so a symlink or hard link planted there is not written
+// through and a reader never sees half a file.
 int Emit(CommandContext& ctx, const std::string& path, const std::string& content, bool secret) {
   if (path.empty()) {
     *ctx.out << content;
     return kExitOk;
   }
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  if (!file) return Reject(ctx, "cannot write " + path);
-  if (secret) ::chmod(path.c_str(), 0600);
-  file << content;
-  file.close();
-  if (!file) return Reject(ctx, "cannot write " + path);
+  if (Status s = kms::WriteFileAtomically(path, content, secret ? 0600 : 0644); !s.ok()) {
+    return Reject(ctx, "cannot write " + s.error().message());
+  }
   return kExitOk;
 }
 

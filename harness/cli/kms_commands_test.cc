@@ -1,7 +1,11 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -210,6 +214,84 @@ TEST(KmsCommandsTest, ServeChecksItsListenAddressAndRunsForADuration) {
             std::string::npos)
       << run.out;
   EXPECT_NE(run.out.find("KMS simulator stopped"), std::string::npos) << run.out;
+}
+
+// Eight processes provision the same new identity of a domain with random
+// secrets at once, so each issues different keys: the first one stored wins
+// and every process prints that stored key set.
+TEST(KmsCommandsTest, ConcurrentProvisionOfANewIdentityAgreesOnTheStoredKeySet) {
+  const std::string dir = NewTempDir();
+  const std::string store = dir + "/store";
+  auto init = RunMcxtest({"kms", "init", "--uri", kPrimary, "--store", store});
+  ASSERT_EQ(init.exit_code, 0) << init.out << init.err;
+  constexpr int kProcesses = 8;
+  std::vector<pid_t> children;
+  for (int i = 0; i < kProcesses; ++i) {
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      auto r = RunMcxtest({"kms", "provision", "--store", store, "--kms", kPrimary, "--identity", kAlice,
+                           "--key-period-no", "1500"});
+      std::ofstream(dir + "/out." + std::to_string(i)) << r.out << r.err;
+      _exit(r.exit_code);
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "provision process exited with " << status;
+  }
+  auto loaded = kms::KeyStore::Load(store);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().ToString();
+  const std::vector<kms::KmsKeySet> stored = loaded->StoredKeySets(kPrimary);
+  ASSERT_EQ(stored.size(), 1u);
+  for (int i = 0; i < kProcesses; ++i) {
+    const std::string printed = ReadAll(dir + "/out." + std::to_string(i));
+    auto response = kms::ParseKmsResponse(printed);
+    ASSERT_TRUE(response.ok()) << "process " << i << ": " << printed;
+    ASSERT_EQ(response->key_sets.size(), 1u);
+    EXPECT_EQ(response->key_sets[0], stored[0]) << "process " << i << " printed another key set";
+  }
+}
+
+// --out never writes through what sits at the path: a symlink to another
+// file or a hard link shared with one is replaced by a new file, mode 0600
+// from the start when it holds secrets, and no temporary is left behind.
+TEST(KmsCommandsTest, OutReplacesTheFileInsteadOfWritingThroughIt) {
+  const std::string store = InitTwoDomains();
+  const std::string dir = NewTempDir();
+  const std::string victim = dir + "/victim.txt";
+  std::ofstream(victim) << "precious";
+  const std::string via_symlink = dir + "/export.json";
+  ASSERT_EQ(symlink(victim.c_str(), via_symlink.c_str()), 0);
+  auto exported = RunMcxtest({"kms", "export", "--store", store, "--json", "--include-secrets", "--out", via_symlink});
+  ASSERT_EQ(exported.exit_code, 0) << exported.out << exported.err;
+  EXPECT_EQ(ReadAll(victim), "precious");
+  struct stat st {};
+  ASSERT_EQ(lstat(via_symlink.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISREG(st.st_mode));
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_NE(ReadAll(via_symlink).find("\"includes_secrets\": true"), std::string::npos);
+
+  const std::string shared = dir + "/keys.xml";
+  const std::string other_name = dir + "/other-name.xml";
+  std::ofstream(shared) << "old";
+  ASSERT_EQ(chmod(shared.c_str(), 0644), 0);
+  ASSERT_EQ(link(shared.c_str(), other_name.c_str()), 0);
+  auto provisioned = RunMcxtest({"kms", "provision", "--store", store, "--kms", kPrimary, "--identity", kAlice,
+                                 "--key-period-no", "1500", "--out", shared});
+  ASSERT_EQ(provisioned.exit_code, 0) << provisioned.out << provisioned.err;
+  EXPECT_EQ(ReadAll(other_name), "old");
+  ASSERT_EQ(stat(shared.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(st.st_nlink, 1u);
+  EXPECT_TRUE(kms::ParseKmsResponse(ReadAll(shared)).ok());
+
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) names.push_back(entry.path().filename());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"export.json", "keys.xml", "other-name.xml", "victim.txt"}));
 }
 
 }  // namespace
