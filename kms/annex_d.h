@@ -39,6 +39,10 @@ inline constexpr size_t kSskSize = 32;
 inline constexpr size_t kUserIdSize = 32;  // the hashed UID (F.2.1)
 // Documents larger than this are refused before libxml2 sees them.
 inline constexpr size_t kMaxXmlDocumentSize = 1 << 20;
+// Attributes (namespace declarations included) on one element; Annex D uses
+// at most three. Checked before libxml2 parses, whose duplicate-attribute
+// check is quadratic in their number.
+inline constexpr size_t kMaxXmlAttributesPerElement = 32;
 
 enum class CertificateRole { kRoot, kExternal };
 const char* CertificateRoleName(CertificateRole role);
