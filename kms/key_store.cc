@@ -25,6 +25,13 @@ std::string Abbreviated(ByteSpan bytes) {
   return ToHex(bytes.first(16)) + "... (" + std::to_string(bytes.size()) + " octets)";
 }
 
+Error IssueLimitReached(std::string_view identity, uint64_t key_period_no, size_t limit) {
+  return Error(ErrorCode::kNotFound,
+               "no key set of " + std::string(identity) + " for period " + std::to_string(key_period_no) +
+                   ": this key store has already issued its limit of " + std::to_string(limit) +
+                   " key sets on demand (provision the identity into the store, or restart)");
+}
+
 Error NoDomain(std::string_view kms_uri) {
   return Error(ErrorCode::kNotFound, "no KMS domain '" + std::string(kms_uri) + "' in the key store");
 }
@@ -139,7 +146,7 @@ Result<KmsKeySet> KeyStore::Provision(std::string_view kms_uri, std::string_view
   // Another process may have stored this key set since the store was
   // loaded: then its set wins and is what this caller gets too.
   MCX_ASSIGN_OR_RETURN(KmsKeySet stored, PublishKeySet(*state_, d->certificate, issued));
-  d->issued.erase(key);
+  state_->issued_on_demand -= d->issued.erase(key);
   d->stored.emplace(std::move(key), std::make_shared<const KmsKeySet>(stored));
   return stored;
 }
@@ -231,6 +238,9 @@ Result<SharedKeySet> KeyStore::KeySet(std::string_view kms_uri, std::string_view
                                              std::to_string(key_period_no) + " in KMS '" + std::string(kms_uri) +
                                              "', and the store has no master secrets to issue one");
     }
+    if (state_->issued_on_demand >= state_->issue_limit) {
+      return IssueLimitReached(identity, key_period_no, state_->issue_limit);
+    }
     certificate = d->certificate;
     secrets = *d->secrets;
   }
@@ -248,8 +258,17 @@ Result<SharedKeySet> KeyStore::KeySet(std::string_view kms_uri, std::string_view
   std::lock_guard lock(state_->mu);
   MCX_ASSIGN_OR_RETURN(Domain * d, state_->Find(kms_uri));
   // Another thread may have issued the same set meanwhile: the first one wins.
-  auto [it, inserted] = d->issued.emplace(key, std::make_shared<const KmsKeySet>(std::move(issued)));
-  return it->second;
+  if (auto it = d->issued.find(key); it != d->issued.end()) return it->second;
+  if (state_->issued_on_demand >= state_->issue_limit) {
+    return IssueLimitReached(identity, key_period_no, state_->issue_limit);
+  }
+  ++state_->issued_on_demand;
+  return d->issued.emplace(key, std::make_shared<const KmsKeySet>(std::move(issued))).first->second;
+}
+
+void KeyStore::SetOnDemandIssueLimit(size_t max_key_sets) {
+  std::lock_guard lock(state_->mu);
+  state_->issue_limit = max_key_sets;
 }
 
 Result<std::string> KeyStore::KmsForIdentity(std::string_view identity) const {

@@ -35,6 +35,11 @@ namespace mcx::kms {
 
 // 30 days, as in the Annex D examples.
 inline constexpr uint64_t kDefaultUserKeyPeriod = 2592000;
+// Key sets one store issues on demand (KeySet) and keeps in memory, over
+// all domains: about 1 KiB each, so at most ~64 MiB however many identities
+// `kms serve` is asked about. Past it, KeySet answers kNotFound for sets not
+// issued yet (Provision stores them without limit).
+inline constexpr size_t kMaxKeySetsIssuedOnDemand = 65536;
 
 struct DomainConfig {
   std::string kms_uri;
@@ -82,6 +87,8 @@ class KeyStore final : public KeyLookup {
   // The JSON export carries the lists; a store directory has no place for
   // them, so a directory-backed store forgets them when it is loaded again.
   Status SetTrustedKms(std::string_view kms_uri, const std::vector<std::string>& trusted);
+  // Lowers (or raises) kMaxKeySetsIssuedOnDemand for this store.
+  void SetOnDemandIssueLimit(size_t max_key_sets);
 
   // ---- lookups (thread-safe)
 

@@ -49,6 +49,8 @@ struct KeyStore::State {
   // Domains with an explicit trust list trust only those KMSs; the others
   // trust every other domain of the store.
   std::map<std::string, std::set<std::string>, std::less<>> trust;
+  size_t issued_on_demand = 0;  // over all domains
+  size_t issue_limit = kMaxKeySetsIssuedOnDemand;
   mutable std::mutex mu;
 
   Result<Domain*> Find(std::string_view kms_uri);

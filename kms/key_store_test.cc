@@ -241,6 +241,28 @@ TEST(KeyStoreTest, ProvisionFromTwoLoadsOfOneDirectoryAgrees) {
   EXPECT_EQ(reloaded->StoredKeySets(kPrimary), std::vector<KmsKeySet>{*a});
 }
 
+// Key sets issued on demand are kept, so `kms serve` asked about ever new
+// identities would grow without end: past the limit KeySet says why.
+TEST(KeyStoreTest, OnDemandIssuingStopsAtTheLimit) {
+  KeyStore store = KeyStore::InMemory();
+  ASSERT_TRUE(store.CreateDomain(Config(kPrimary, 3)).ok());
+  store.SetOnDemandIssueLimit(2);
+  auto first = store.KeySet(kPrimary, "sip:u1@police.example", 1500);
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(store.KeySet(kPrimary, "sip:u2@police.example", 1500).ok());
+  auto third = store.KeySet(kPrimary, "sip:u3@police.example", 1500);
+  ASSERT_FALSE(third.ok());
+  EXPECT_EQ(third.error().code(), ErrorCode::kNotFound);
+  EXPECT_NE(third.error().message().find("limit of 2 key sets on demand"), std::string::npos)
+      << third.error().ToString();
+  // Sets already issued still answer; provisioning stores without limit and
+  // frees the on-demand slot of a set it stores.
+  EXPECT_EQ(store.KeySet(kPrimary, "sip:u1@police.example", 1500)->get(), first->get());
+  ASSERT_TRUE(store.Provision(kPrimary, "sip:u1@police.example", 1500).ok());
+  EXPECT_TRUE(store.KeySet(kPrimary, "sip:u3@police.example", 1500).ok());
+  EXPECT_TRUE(store.Provision(kPrimary, "sip:u4@police.example", 1500).ok());
+}
+
 // Readers see the store through kms::KeyLookup: key sets are shared, not
 // copied per call, and trust comes back as KMS URIs.
 TEST(KeyStoreTest, KeyLookupSharesKeySetsAndNamesTrustedKms) {
