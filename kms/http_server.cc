@@ -1,61 +1,44 @@
 #include "kms/http_server.h"
 
-#include <httplib.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
-#include <chrono>
+#include <algorithm>
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
+#include "crypto/secret.h"
 #include "kms/annex_d.h"
 #include "kms/ntp_time.h"
 
 namespace mcx::kms {
 namespace {
 
-KmsHttpResponse Fail(int status, const std::string& reason) {
-  return {status, "text/plain; charset=utf-8", reason + "\n"};
-}
+constexpr char kTextPlain[] = "text/plain; charset=utf-8";
+
+KmsHttpResponse Fail(int status, const std::string& reason) { return {status, kTextPlain, reason + "\n"}; }
 KmsHttpResponse BadRequest(const std::string& reason) { return Fail(400, "bad request: " + reason); }
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+KmsHttpResponse ErrorResponse(const Error& e) {
+  switch (e.code()) {
+    case ErrorCode::kNotFound: return Fail(404, "not found: " + e.message());
+    case ErrorCode::kInvalidArgument:
+    case ErrorCode::kParse: return BadRequest(e.ToString());
+    default: return Fail(500, "KMS error: " + e.message());
+  }
 }
 
-// Strict percent-decoding of one path segment.
-Result<std::string> PercentDecode(std::string_view segment) {
-  std::string out;
-  for (size_t i = 0; i < segment.size(); ++i) {
-    if (segment[i] != '%') {
-      out.push_back(segment[i]);
-      continue;
-    }
-    if (i + 2 >= segment.size()) {
-      return InvalidArgument("truncated percent-escape in path segment '" + std::string(segment) + "'");
-    }
-    const int hi = HexDigit(segment[i + 1]);
-    const int lo = HexDigit(segment[i + 2]);
-    if (hi < 0 || lo < 0) return InvalidArgument("bad percent-escape in path segment '" + std::string(segment) + "'");
-    const char decoded = static_cast<char>(hi << 4 | lo);
-    if (decoded == '\0') return InvalidArgument("NUL in path segment");
-    out.push_back(decoded);
-    i += 2;
+std::string AsciiLower(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
-  return out;
-}
-
-std::vector<std::string_view> SplitPath(std::string_view path) {
-  std::vector<std::string_view> segments;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t slash = path.find('/', start);
-    if (slash == std::string_view::npos) slash = path.size();
-    if (slash > start) segments.push_back(path.substr(start, slash - start));
-    start = slash + 1;
-  }
-  return segments;
+  return s;
 }
 
 std::string HostWithoutPort(std::string host) {
@@ -68,76 +51,52 @@ std::string HostWithoutPort(std::string host) {
   return host;
 }
 
-enum class Resource { kInit, kKeyProv, kCertCache };
-
-struct ParsedTarget {
-  Resource resource;
-  std::optional<std::string> kms_prefix;  // /<KMS URI>/keymanagement/...
-  std::optional<std::string> identity;    // keyprov/<identity>
-  std::optional<uint64_t> ntp_seconds;    // keyprov/<identity>/<NTP>
-};
-
-Result<ParsedTarget> ParseTarget(std::string_view target) {
-  std::string_view path = target.substr(0, target.find('?'));
-  if (path.empty() || path.front() != '/') return InvalidArgument("request target must be an absolute path");
-  const std::vector<std::string_view> segments = SplitPath(path);
-  // Find ".../keymanagement/identity/v1/<resource>".
-  size_t root = segments.size();
-  for (size_t i = 0; i + 3 < segments.size(); ++i) {
-    if (segments[i] == "keymanagement" && segments[i + 1] == "identity" && segments[i + 2] == "v1") {
-      root = i;
-      break;
-    }
-  }
-  if (root == segments.size()) {
-    return Error(ErrorCode::kNotFound, "no KMS resource here: paths are .../keymanagement/identity/v1/"
-                                       "{init,keyprov,certcache}");
-  }
-  ParsedTarget t;
-  if (root > 1) return InvalidArgument("at most one path segment (the KMS URI) may precede /keymanagement");
-  if (root == 1) {
-    MCX_ASSIGN_OR_RETURN(std::string prefix, PercentDecode(segments[0]));
-    t.kms_prefix = std::move(prefix);
-  }
-  const std::string_view resource = segments[root + 3];
-  const size_t extra = segments.size() - (root + 4);
-  if (resource == "init") {
-    t.resource = Resource::kInit;
-    if (extra != 0) return InvalidArgument("init takes no further path segments");
-  } else if (resource == "keyprov") {
-    t.resource = Resource::kKeyProv;
-    if (extra > 2) return InvalidArgument("keyprov takes at most an identity and an NTP time");
-    if (extra >= 1) {
-      MCX_ASSIGN_OR_RETURN(std::string identity, PercentDecode(segments[root + 4]));
-      t.identity = std::move(identity);
-    }
-    if (extra == 2) {
-      auto ntp = NtpSecondsFromTimestampHex(segments[root + 5]);
-      if (!ntp.ok()) return InvalidArgument("keyprov time: " + ntp.error().message());
-      t.ntp_seconds = *ntp;
-    }
-  } else if (resource == "certcache") {
-    t.resource = Resource::kCertCache;
-    if (extra > 1) return InvalidArgument("certcache takes at most a cache number");
-    if (extra == 1) {
-      for (char c : segments[root + 4]) {
-        if (c < '0' || c > '9') return InvalidArgument("certcache: cache number must be decimal digits");
-      }
-    }
-  } else {
-    return Error(ErrorCode::kNotFound, "unknown KMS resource '" + std::string(resource) +
-                                           "' (expected init, keyprov or certcache)");
-  }
-  return t;
+// The host a KMS URI names: "kms.example.org" for "kms.example.org",
+// "https://kms.example.org:8443/x" alike.
+std::string HostOfKmsUri(std::string_view uri) {
+  if (const size_t scheme = uri.find("://"); scheme != std::string_view::npos) uri.remove_prefix(scheme + 3);
+  uri = uri.substr(0, uri.find_first_of("/?#"));
+  if (const size_t at = uri.rfind('@'); at != std::string_view::npos) uri.remove_prefix(at + 1);
+  return AsciiLower(HostWithoutPort(std::string(uri)));
 }
 
-KmsHttpResponse ErrorResponse(const Error& e) {
-  switch (e.code()) {
-    case ErrorCode::kNotFound: return Fail(404, "not found: " + e.message());
-    case ErrorCode::kInvalidArgument:
-    case ErrorCode::kParse: return BadRequest(e.ToString());
-    default: return Fail(500, "KMS error: " + e.message());
+// Only names that resolve to this server by the client's own choice: a DNS
+// rebinding page sends its own (attacker's) name and is turned away.
+bool HostNamesThisServer(const KeyStore& store, const KmsServerOptions& options, const std::string& host_header) {
+  const std::string host = AsciiLower(HostWithoutPort(host_header));
+  if (host.empty()) return false;
+  if (IsLoopbackHost(host) || host == AsciiLower(options.host)) return true;
+  for (const std::string& kms_uri : store.KmsUris()) {
+    if (host == HostOfKmsUri(kms_uri)) return true;
   }
+  return false;
+}
+
+bool SameSecret(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+// 421, 401 or 403 when the request may not be answered at all.
+std::optional<KmsHttpResponse> Refusal(const KeyStore& store, const KmsServerOptions& options,
+                                       const KmsHttpRequest& request) {
+  if (!HostNamesThisServer(store, options, request.host)) {
+    return Fail(421, request.host.empty() ? "misdirected request: no Host header"
+                                          : "misdirected request: Host is not a loopback address or a KMS served here");
+  }
+  if (!options.bearer_token) return std::nullopt;
+  constexpr std::string_view kBearer = "Bearer ";
+  if (request.authorization.empty()) {
+    KmsHttpResponse r = Fail(401, "unauthorized: this KMS needs Authorization: Bearer <token>");
+    return r;
+  }
+  const std::string_view given = std::string_view(request.authorization);
+  if (given.substr(0, kBearer.size()) != kBearer || !SameSecret(given.substr(kBearer.size()), *options.bearer_token)) {
+    return Fail(403, "forbidden: wrong bearer token");
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -153,9 +112,29 @@ bool IsLoopbackHost(const std::string& host) {
   return dots == 3;
 }
 
+std::string KmsLogLine(std::string_view method, std::string_view target, int status) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string line;
+  auto append = [&line](std::string_view text) {
+    for (char ch : text) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c >= 0x20 && c < 0x7f && c != '\\') {
+        line.push_back(ch);
+      } else {
+        line += {'\\', 'x', kHex[c >> 4], kHex[c & 0x0f]};
+      }
+    }
+  };
+  append(method);
+  line.push_back(' ');
+  append(target);
+  return line + " -> " + std::to_string(status);
+}
+
 KmsHttpResponse HandleKmsRequest(const KeyStore& store, const KmsServerOptions& options,
                                  const KmsHttpRequest& request) {
-  auto target = ParseTarget(request.target);
+  if (auto refusal = Refusal(store, options, request)) return *refusal;
+  auto target = ParseKmsRequestTarget(request.target);
   if (!target.ok()) return ErrorResponse(target.error());
   // Annex D: every request is an HTTP POST.
   if (request.method != "POST") return Fail(405, "method not allowed: KMS requests are HTTP POST");
@@ -201,21 +180,21 @@ KmsHttpResponse HandleKmsRequest(const KeyStore& store, const KmsServerOptions& 
            : (request.host.empty() ? std::string() : "http://" + request.host) + request.target;
 
   switch (target->resource) {
-    case Resource::kInit: {
+    case KmsResource::kInit: {
       auto cert = store.Certificate(kms_uri);
       if (!cert.ok()) return ErrorResponse(cert.error());
       response.type = KmsMessageType::kInit;
       response.certificates.push_back(std::move(cert).value());
       break;
     }
-    case Resource::kCertCache: {
+    case KmsResource::kCertCache: {
       auto certs = store.TrustedExternalCertificates(kms_uri);
       if (!certs.ok()) return ErrorResponse(certs.error());
       response.type = KmsMessageType::kCertCache;
       response.certificates = std::move(certs).value();
       break;
     }
-    case Resource::kKeyProv: {
+    case KmsResource::kKeyProv: {
       const std::optional<std::string> identity = target->identity ? target->identity
                                                   : body ? std::optional<std::string>(body->user_uri)
                                                          : std::nullopt;
@@ -234,11 +213,181 @@ KmsHttpResponse HandleKmsRequest(const KeyStore& store, const KmsServerOptions& 
   return {200, "application/xml; charset=utf-8", WriteKmsResponse(response)};
 }
 
+// ---------------------------------------------------------------- server
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// One TCP connection, for the request deadline.
+struct ConnectionClock {
+  int fd = -1;
+  Clock::time_point since;  // connection start, or the end of its last request
+  bool cut = false;
+};
+
+// One HTTP request while its body arrives.
+struct PendingRequest {
+  std::string target;  // raw, from the request line
+  std::string body;
+  bool headers_seen = false;
+  bool too_large = false;
+};
+
+}  // namespace
+
 struct KmsHttpServer::Impl {
   std::shared_ptr<const KeyStore> store;
-  httplib::Server server;
-  std::thread thread;
+  const KmsServerOptions* options = nullptr;
+  MHD_Daemon* daemon = nullptr;
+
+  std::mutex mu;
+  std::condition_variable wake;
+  bool stopping = false;
+  std::unordered_set<ConnectionClock*> connections;
+  std::thread watchdog;
+
+  // Cuts every connection past the deadline. shutdown() rather than close():
+  // the descriptor stays libmicrohttpd's, which sees the end of the stream
+  // and closes the connection itself (and only then reports it CLOSED, so a
+  // descriptor here is never a reused number).
+  void WatchDeadlines() {
+    const auto deadline = options->limits.request_deadline;
+    const auto tick = std::clamp(deadline / 4, std::chrono::milliseconds(10), std::chrono::milliseconds(250));
+    std::unique_lock lock(mu);
+    while (!stopping) {
+      wake.wait_for(lock, tick);
+      const auto now = Clock::now();
+      for (ConnectionClock* c : connections) {
+        if (!c->cut && now - c->since > deadline) {
+          ::shutdown(c->fd, SHUT_RDWR);
+          c->cut = true;
+        }
+      }
+    }
+  }
 };
+
+namespace {
+
+using Impl = KmsHttpServer::Impl;
+
+void* OnRequestLine(void* cls, const char* uri, MHD_Connection*) {
+  (void)cls;
+  auto* pending = new PendingRequest;
+  pending->target = uri != nullptr ? uri : "";
+  return pending;
+}
+
+MHD_Result Answer(MHD_Connection* connection, const KmsHttpResponse& r) {
+  MHD_Response* response =
+      MHD_create_response_from_buffer(r.body.size(), const_cast<char*>(r.body.data()), MHD_RESPMEM_MUST_COPY);
+  if (response == nullptr) return MHD_NO;
+  MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, r.content_type.c_str());
+  if (r.status == 401) MHD_add_response_header(response, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+  const MHD_Result queued = MHD_queue_response(connection, static_cast<unsigned>(r.status), response);
+  MHD_destroy_response(response);
+  return queued;
+}
+
+std::string Header(MHD_Connection* connection, const char* name) {
+  const char* value = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, name);
+  return value != nullptr ? value : "";
+}
+
+MHD_Result OnRequest(void* cls, MHD_Connection* connection, const char* /*url*/, const char* method,
+                     const char* /*version*/, const char* upload_data, size_t* upload_data_size, void** con_cls) {
+  auto* impl = static_cast<Impl*>(cls);
+  auto* pending = static_cast<PendingRequest*>(*con_cls);
+  if (pending == nullptr) return MHD_NO;
+  // The first call comes with the headers; then the body, if any, in parts.
+  if (!pending->headers_seen) {
+    pending->headers_seen = true;
+    return MHD_YES;
+  }
+  // An oversized body is read and dropped (answering before the client has
+  // sent it would reset the connection under it); the deadline bounds it.
+  if (*upload_data_size != 0) {
+    if (!pending->too_large && pending->body.size() + *upload_data_size <= kMaxRequestBody) {
+      pending->body.append(upload_data, *upload_data_size);
+    } else {
+      pending->too_large = true;
+      SecureZero(pending->body.data(), pending->body.size());
+      pending->body = std::string();
+    }
+    *upload_data_size = 0;
+    return MHD_YES;
+  }
+  KmsHttpResponse response;
+  if (pending->too_large) {
+    response = Fail(413, "request body too large (limit " + std::to_string(kMaxRequestBody) + " octets)");
+  } else {
+    KmsHttpRequest request{method, pending->target, Header(connection, MHD_HTTP_HEADER_HOST),
+                           std::move(pending->body), Header(connection, MHD_HTTP_HEADER_AUTHORIZATION)};
+    response = HandleKmsRequest(*impl->store, *impl->options, request);
+    SecureZero(request.authorization.data(), request.authorization.size());
+  }
+  if (impl->options->log) impl->options->log(KmsLogLine(method, pending->target, response.status));
+  const MHD_Result queued = Answer(connection, response);
+  SecureZero(response.body.data(), response.body.size());
+  return queued;
+}
+
+void OnRequestDone(void* cls, MHD_Connection* connection, void** con_cls, MHD_RequestTerminationCode) {
+  delete static_cast<PendingRequest*>(*con_cls);
+  *con_cls = nullptr;
+  auto* impl = static_cast<Impl*>(cls);
+  const MHD_ConnectionInfo* info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  if (info == nullptr || info->socket_context == nullptr) return;
+  std::lock_guard lock(impl->mu);
+  static_cast<ConnectionClock*>(info->socket_context)->since = Clock::now();
+}
+
+void OnConnection(void* cls, MHD_Connection* connection, void** socket_context, MHD_ConnectionNotificationCode code) {
+  auto* impl = static_cast<Impl*>(cls);
+  if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+    const MHD_ConnectionInfo* info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (info == nullptr) return;
+    auto* clock = new ConnectionClock{info->connect_fd, Clock::now(), false};
+    *socket_context = clock;
+    std::lock_guard lock(impl->mu);
+    impl->connections.insert(clock);
+    return;
+  }
+  auto* clock = static_cast<ConnectionClock*>(*socket_context);
+  if (clock == nullptr) return;
+  {
+    std::lock_guard lock(impl->mu);
+    impl->connections.erase(clock);
+  }
+  delete clock;
+  *socket_context = nullptr;
+}
+
+void QuietLogger(void*, const char*, va_list) {}
+
+Result<sockaddr_storage> ListenAddress(const std::string& host, int port, bool* ipv6) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* found = nullptr;
+  if (int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &found); rc != 0 || found == nullptr) {
+    return Error(ErrorCode::kIo, "cannot listen on " + host + ": " + ::gai_strerror(rc));
+  }
+  sockaddr_storage address{};
+  std::memcpy(&address, found->ai_addr, found->ai_addrlen);
+  ::freeaddrinfo(found);
+  *ipv6 = address.ss_family == AF_INET6;
+  if (*ipv6) {
+    reinterpret_cast<sockaddr_in6*>(&address)->sin6_port = htons(static_cast<uint16_t>(port));
+  } else {
+    reinterpret_cast<sockaddr_in*>(&address)->sin_port = htons(static_cast<uint16_t>(port));
+  }
+  return address;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<KmsHttpServer>> KmsHttpServer::Start(std::shared_ptr<const KeyStore> store,
                                                             KmsServerOptions options) {
@@ -246,88 +395,58 @@ Result<std::unique_ptr<KmsHttpServer>> KmsHttpServer::Start(std::shared_ptr<cons
   if (options.port < 0 || options.port > 65535) {
     return InvalidArgument("port " + std::to_string(options.port) + " is out of range");
   }
+  const KmsServerLimits& limits = options.limits;
+  if (limits.threads == 0 || limits.max_connections == 0 || limits.max_connections_per_ip == 0 ||
+      limits.request_deadline.count() <= 0) {
+    return InvalidArgument("KMS server limits must be positive");
+  }
+  if (options.bearer_token && options.bearer_token->empty()) return InvalidArgument("the bearer token is empty");
   std::unique_ptr<KmsHttpServer> self(new KmsHttpServer());
   self->options_ = std::move(options);
   self->impl_ = std::make_unique<Impl>();
   Impl& impl = *self->impl_;
   impl.store = std::move(store);
-  impl.server.set_payload_max_length(kMaxRequestBody);
-  impl.server.set_read_timeout(5, 0);
-  impl.server.set_write_timeout(5, 0);
-  const KeyStore* key_store = impl.store.get();
-  const KmsServerOptions* opts = &self->options_;
-  // Every request, whatever its method or path, goes through HandleKmsRequest
-  // (routes rather than a pre-routing hook, so that the body has been read).
-  httplib::Server::Handler handler = [key_store, opts](const httplib::Request& req, httplib::Response& res) {
-    KmsHttpRequest request{req.method, req.target, req.get_header_value("Host"), req.body};
-    KmsHttpResponse response = HandleKmsRequest(*key_store, *opts, request);
-    res.status = response.status;
-    res.set_content(response.body, response.content_type.c_str());
-    if (opts->log) opts->log(req.method + " " + req.target + " -> " + std::to_string(response.status));
-  };
-  // "." stops at a newline, which a decoded %0A can put into the path.
-  static constexpr char kAnyTarget[] = "[\\s\\S]*";
-  impl.server.Post(kAnyTarget, handler);
-  impl.server.Get(kAnyTarget, handler);
-  impl.server.Put(kAnyTarget, handler);
-  impl.server.Patch(kAnyTarget, handler);
-  impl.server.Delete(kAnyTarget, handler);
-  impl.server.Options(kAnyTarget, handler);
-  // httplib's default also sets SO_REUSEPORT, which would let a second
-  // simulator silently share a port; a busy port must be an error.
-  impl.server.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const char*>(&yes), sizeof(yes));
-  });
-  // Errors httplib answers itself (unparsable request, body too large) get a
-  // reason too; our own 4xx responses already carry one.
-  impl.server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return;
-    std::string reason = "malformed HTTP request";
-    if (res.status == 413) {
-      reason = "request body too large (limit " + std::to_string(kMaxRequestBody) + " octets)";
-    } else if (res.status == 400 && req.method == "POST" && !req.has_header("Content-Length") &&
-               !req.has_header("Transfer-Encoding")) {
-      reason = "a POST needs Content-Length (send Content-Length: 0 for an empty body)";
-    }
-    res.set_content("error: " + reason + "\n", "text/plain; charset=utf-8");
-  });
-  impl.server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-    res.status = 500;
-    res.set_content("KMS error: internal failure\n", "text/plain; charset=utf-8");
-  });
+  impl.options = &self->options_;
 
-  const std::string& host = self->options_.host;
-  if (self->options_.port == 0) {
-    self->port_ = impl.server.bind_to_any_port(host);
-    if (self->port_ <= 0) return Error(ErrorCode::kIo, "cannot bind a port on " + host);
-  } else {
-    if (!impl.server.bind_to_port(host, self->options_.port)) {
-      return Error(ErrorCode::kIo, "cannot bind " + host + ":" + std::to_string(self->options_.port) +
-                                       " (in use, or not a local address)");
-    }
-    self->port_ = self->options_.port;
+  bool ipv6 = false;
+  MCX_ASSIGN_OR_RETURN(sockaddr_storage address, ListenAddress(self->options_.host, self->options_.port, &ipv6));
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
+  if (ipv6) flags |= MHD_USE_IPv6;
+  impl.daemon = MHD_start_daemon(
+      flags, static_cast<uint16_t>(self->options_.port), nullptr, nullptr, &OnRequest, &impl,
+      MHD_OPTION_SOCK_ADDR, reinterpret_cast<sockaddr*>(&address),
+      MHD_OPTION_THREAD_POOL_SIZE, limits.threads,
+      MHD_OPTION_CONNECTION_LIMIT, limits.max_connections,
+      MHD_OPTION_PER_IP_CONNECTION_LIMIT, limits.max_connections_per_ip,
+      MHD_OPTION_CONNECTION_TIMEOUT, limits.idle_timeout_seconds,
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, std::max<size_t>(limits.max_header_size + 16 * 1024, 32 * 1024),
+      MHD_OPTION_URI_LOG_CALLBACK, &OnRequestLine, &impl,
+      MHD_OPTION_NOTIFY_COMPLETED, &OnRequestDone, &impl,
+      MHD_OPTION_NOTIFY_CONNECTION, &OnConnection, &impl,
+      MHD_OPTION_EXTERNAL_LOGGER, &QuietLogger, nullptr,
+      MHD_OPTION_END);
+  if (impl.daemon == nullptr) {
+    return Error(ErrorCode::kIo, "cannot bind " + self->options_.host + ":" + std::to_string(self->options_.port) +
+                                     " (in use, or not a local address)");
   }
-  impl.thread = std::thread([&impl] { impl.server.listen_after_bind(); });
-  // stop() is only effective once the accept loop runs.
-  for (int i = 0; i < 500 && !impl.server.is_running(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  if (!impl.server.is_running()) {
-    self->Stop();
-    return Error(ErrorCode::kIo, "KMS server did not start");
-  }
+  const MHD_DaemonInfo* bound = MHD_get_daemon_info(impl.daemon, MHD_DAEMON_INFO_BIND_PORT);
+  self->port_ = bound != nullptr && bound->port != 0 ? bound->port : self->options_.port;
+  impl.watchdog = std::thread([&impl] { impl.WatchDeadlines(); });
   return self;
 }
 
 KmsHttpServer::~KmsHttpServer() { Stop(); }
 
 void KmsHttpServer::Stop() {
-  if (!impl_) return;
-  if (impl_->thread.joinable()) {
-    impl_->server.stop();
-    impl_->thread.join();
+  if (!impl_ || impl_->daemon == nullptr) return;
+  MHD_stop_daemon(impl_->daemon);
+  impl_->daemon = nullptr;
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->stopping = true;
   }
+  impl_->wake.notify_all();
+  if (impl_->watchdog.joinable()) impl_->watchdog.join();
 }
 
 std::string KmsHttpServer::BaseUrl() const {

@@ -7,6 +7,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <thread>
+#include <vector>
+
 #include "kms/annex_d.h"
 #include "kms/ntp_time.h"
 
@@ -211,17 +217,102 @@ std::string RawExchange(int port, const std::string& request) {
   return response;
 }
 
-TEST_F(KmsHttpServerTest, BrokenHttpGetsAReasonToo) {
-  const std::string no_length = RawExchange(
-      server_->port(), "POST /kms.police.example/keymanagement/identity/v1/init HTTP/1.1\r\nHost: x\r\n"
-                       "Connection: close\r\n\r\n");
-  EXPECT_NE(no_length.find(" 400 "), std::string::npos) << no_length;
-  EXPECT_NE(no_length.find("Content-Length: 0"), std::string::npos) << no_length;
+TEST_F(KmsHttpServerTest, BrokenHttpIsRefusedAndTheServerKeepsServing) {
   const std::string garbage = RawExchange(server_->port(), "HELLO KMS\r\nConnection: close\r\n\r\n");
   EXPECT_NE(garbage.find(" 400 "), std::string::npos) << garbage;
-  EXPECT_NE(garbage.find("malformed HTTP request"), std::string::npos) << garbage;
+  const std::string no_host = RawExchange(
+      server_->port(), "POST /kms.police.example/keymanagement/identity/v1/init HTTP/1.1\r\nContent-Length: 0\r\n"
+                       "Connection: close\r\n\r\n");
+  EXPECT_NE(no_host.find(" 421 "), std::string::npos) << no_host;
+  EXPECT_NE(no_host.find("no Host header"), std::string::npos) << no_host;
   const KmsResponse r = ParseOk(Post("/kms.police.example/keymanagement/identity/v1/init"));
   EXPECT_EQ(r.kms_uri, kPrimary);
+}
+
+// Through the socket: a rebinding page's Host is refused, and the log line
+// of a target full of terminal controls is escaped.
+TEST_F(KmsHttpServerTest, ForeignHostIsRefusedAndTheLogIsEscaped) {
+  const std::string rebound = RawExchange(
+      server_->port(), "POST /kms.police.example/keymanagement/identity/v1/keyprov/sip%3Aalice%40police.example "
+                       "HTTP/1.1\r\nHost: evil.example\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(rebound.find(" 421 "), std::string::npos) << rebound;
+  EXPECT_EQ(rebound.find("KmsKeySet"), std::string::npos) << rebound;
+  const std::string hostile = RawExchange(
+      server_->port(), "POST /\x1b]2;owned\x07\x1b[2J/keymanagement HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                       "Content-Length: 0\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(hostile.find("HTTP/1.1 "), std::string::npos) << hostile;
+  std::lock_guard lock(log_mu_);
+  ASSERT_FALSE(log_.empty());
+  bool escaped = false;
+  for (const std::string& line : log_) {
+    for (char c : line) EXPECT_TRUE(c >= 0x20 && c < 0x7f) << line;
+    escaped = escaped || line.find("\\x1b]2;owned\\x07\\x1b[2J") != std::string::npos;
+  }
+  EXPECT_TRUE(escaped);
+}
+
+// Connects to the server on loopback.
+int Connect(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd >= 0 && connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Sixteen clients trickle header lines (one every 200 ms, for up to 10 s):
+// the others are still answered at once, and each slow one is cut at the
+// request deadline instead of holding its connection for as long as it likes.
+TEST(KmsHttpServerLimitsTest, SlowClientsBlockNobodyAndAreCutAtTheDeadline) {
+  auto store = TwoDomainStore();
+  KmsServerOptions options;
+  options.clock = [] { return kNow; };
+  options.limits.threads = 2;
+  options.limits.request_deadline = std::chrono::milliseconds(1500);
+  auto server = KmsHttpServer::Start(store, options);
+  ASSERT_TRUE(server.ok()) << server.error().ToString();
+  const int port = (*server)->port();
+
+  constexpr int kSlowClients = 16;
+  std::atomic<int> connected{0}, cut{0};
+  std::vector<std::thread> slow;
+  for (int i = 0; i < kSlowClients; ++i) {
+    slow.emplace_back([port, &connected, &cut] {
+      const int fd = Connect(port);
+      if (fd < 0) return;
+      const std::string start = "POST /keymanagement/identity/v1/init HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+      send(fd, start.data(), start.size(), MSG_NOSIGNAL);
+      ++connected;
+      for (int line = 0; line < 50; ++line) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        char octet;
+        const ssize_t n = recv(fd, &octet, 1, MSG_DONTWAIT);
+        const bool closed = n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+        if (closed || send(fd, "X-Slow: 1\r\n", 11, MSG_NOSIGNAL) < 0) {
+          ++cut;
+          break;
+        }
+      }
+      close(fd);
+    });
+  }
+  for (int i = 0; i < 100 && connected < kSlowClients; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(5, 0);
+  client.set_read_timeout(5, 0);
+  for (int i = 0; i < 3; ++i) {
+    auto res = client.Post("/kms.police.example/keymanagement/identity/v1/init", "", "application/xml");
+    ASSERT_TRUE(res) << "request " << i << " got no answer while slow clients were connected";
+    EXPECT_EQ(res->status, 200) << res->body;
+  }
+  for (std::thread& t : slow) t.join();
+  EXPECT_EQ(connected.load(), kSlowClients);
+  EXPECT_EQ(cut.load(), kSlowClients);
 }
 
 TEST_F(KmsHttpServerTest, StopsAndReleasesThePort) {
@@ -255,17 +346,17 @@ TEST(KmsHttpHandlerTest, SingleDomainStoreNeedsNoKmsNameAndHostHeaderSelects) {
   ASSERT_TRUE(store.CreateDomain(config).ok());
   KmsServerOptions options;
   options.clock = [] { return kNow; };
-  KmsHttpResponse r = HandleKmsRequest(store, options, {"POST", "/keymanagement/identity/v1/init", "", ""});
+  KmsHttpResponse r = HandleKmsRequest(store, options, {"POST", "/keymanagement/identity/v1/init", "127.0.0.1", ""});
   EXPECT_EQ(r.status, 200) << r.body;
   config.kms_uri = kPartner;
   ASSERT_TRUE(store.CreateDomain(config).ok());
-  r = HandleKmsRequest(store, options, {"POST", "/keymanagement/identity/v1/init", "", ""});
+  r = HandleKmsRequest(store, options, {"POST", "/keymanagement/identity/v1/init", "127.0.0.1", ""});
   EXPECT_EQ(r.status, 400);
   r = HandleKmsRequest(store, options, {"POST", "/keymanagement/identity/v1/init", std::string(kPartner) + ":8080", ""});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(ParseKmsResponse(r.body)->kms_uri, kPartner);
   options.default_kms = kPrimary;
-  r = HandleKmsRequest(store, options, {"POST", "/keymanagement/identity/v1/init", "", ""});
+  r = HandleKmsRequest(store, options, {"POST", "/keymanagement/identity/v1/init", "127.0.0.1", ""});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(ParseKmsResponse(r.body)->kms_uri, kPrimary);
   // Before the key period offset there is no key period.
@@ -276,8 +367,63 @@ TEST(KmsHttpHandlerTest, SingleDomainStoreNeedsNoKmsNameAndHostHeaderSelects) {
   offset.user_key_offset = 1000;
   offset.seed = 2;
   ASSERT_TRUE(store.CreateDomain(offset).ok());
-  r = HandleKmsRequest(store, early, {"POST", "/kms.late.example/keymanagement/identity/v1/keyprov/sip%3Ax%40y", "", ""});
+  r = HandleKmsRequest(store, early, {"POST", "/kms.late.example/keymanagement/identity/v1/keyprov/sip%3Ax%40y", "127.0.0.1", ""});
   EXPECT_EQ(r.status, 400) << r.body;
+}
+
+// DNS rebinding: a page served from evil.example whose name now resolves to
+// 127.0.0.1 sends Host: evil.example. Only this server's own names pass.
+TEST(KmsHttpHandlerTest, HostMustNameThisServer) {
+  KeyStore store = KeyStore::InMemory();
+  DomainConfig config;
+  config.kms_uri = kPrimary;
+  config.seed = 1;
+  ASSERT_TRUE(store.CreateDomain(config).ok());
+  KmsServerOptions options;
+  options.clock = [] { return kNow; };
+  const std::string init = "/keymanagement/identity/v1/init";
+  for (const char* host : {"evil.example", "evil.example:8080", "kms.police.example.evil.example", "0.0.0.0", ""}) {
+    KmsHttpResponse r = HandleKmsRequest(store, options, {"POST", init, host, ""});
+    EXPECT_EQ(r.status, 421) << host << ": " << r.body;
+    EXPECT_NE(r.body.find("misdirected request"), std::string::npos) << r.body;
+    EXPECT_EQ(r.body.find("KmsCertificate"), std::string::npos);
+  }
+  for (const char* host : {"127.0.0.1", "127.0.0.1:8080", "localhost:80", "[::1]:8080", "KMS.Police.Example",
+                           "kms.police.example:443"}) {
+    KmsHttpResponse r = HandleKmsRequest(store, options, {"POST", init, host, ""});
+    EXPECT_EQ(r.status, 200) << host << ": " << r.body;
+  }
+  options.host = "192.0.2.7";  // a --allow-remote listen address
+  EXPECT_EQ(HandleKmsRequest(store, options, {"POST", init, "192.0.2.7:8080", ""}).status, 200);
+}
+
+TEST(KmsHttpHandlerTest, BearerTokenWhenSet) {
+  KeyStore store = KeyStore::InMemory();
+  DomainConfig config;
+  config.kms_uri = kPrimary;
+  config.seed = 1;
+  ASSERT_TRUE(store.CreateDomain(config).ok());
+  KmsServerOptions options;
+  options.clock = [] { return kNow; };
+  options.bearer_token = "0123456789abcdef";
+  const std::string init = "/keymanagement/identity/v1/init";
+  KmsHttpResponse r = HandleKmsRequest(store, options, {"POST", init, "127.0.0.1", "", ""});
+  EXPECT_EQ(r.status, 401) << r.body;
+  r = HandleKmsRequest(store, options, {"POST", init, "127.0.0.1", "", "Bearer 0123456789abcdeX"});
+  EXPECT_EQ(r.status, 403) << r.body;
+  r = HandleKmsRequest(store, options, {"POST", init, "127.0.0.1", "", "Basic 0123456789abcdef"});
+  EXPECT_EQ(r.status, 403) << r.body;
+  r = HandleKmsRequest(store, options, {"POST", init, "127.0.0.1", "", "Bearer 0123456789abcdef"});
+  EXPECT_EQ(r.status, 200) << r.body;
+  // The Host check comes first: a right token from a rebinding page is still refused.
+  r = HandleKmsRequest(store, options, {"POST", init, "evil.example", "", "Bearer 0123456789abcdef"});
+  EXPECT_EQ(r.status, 421) << r.body;
+}
+
+TEST(KmsLogLineTest, EscapesControlOctets) {
+  EXPECT_EQ(KmsLogLine("POST", "/a\x1b[2J\a\r\n\\b\x7f\xc3\xa9", 404),
+            "POST /a\\x1b[2J\\x07\\x0d\\x0a\\x5cb\\x7f\\xc3\\xa9 -> 404");
+  EXPECT_EQ(KmsLogLine("GE\x1bT", "/", 405), "GE\\x1bT / -> 405");
 }
 
 TEST(LoopbackTest, RecognisesLoopbackHosts) {

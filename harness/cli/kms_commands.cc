@@ -165,7 +165,7 @@ int RunExport(CommandContext& ctx, const ExportFlags& f) {
 }
 
 struct ServeFlags {
-  std::string store, listen = "127.0.0.1:8080", kms, duration = "0";
+  std::string store, listen = "127.0.0.1:8080", kms, duration = "0", token_file;
   bool allow_remote = false;
 };
 
@@ -199,6 +199,19 @@ int RunServe(CommandContext& ctx, const ServeFlags& f) {
   if (!f.kms.empty() && !store->HasDomain(f.kms)) return Reject(ctx, "no KMS domain '" + f.kms + "' in " + f.store);
 
   kms::KmsServerOptions options;
+  if (!f.token_file.empty()) {
+    // One line; surrounding white space (an editor's newline) is not part of it.
+    auto token = kms::ReadFileNoFollow(f.token_file, 4096);
+    if (!token.ok()) return UsageError(ctx, "--token: " + token.error().message());
+    const size_t begin = token->find_first_not_of(" \t\r\n");
+    const size_t end = token->find_last_not_of(" \t\r\n");
+    if (begin == std::string::npos) return UsageError(ctx, "--token: " + f.token_file + " is empty");
+    options.bearer_token = token->substr(begin, end - begin + 1);
+    SecureZero(token->data(), token->size());
+    if (options.bearer_token->find_first_of(" \t\r\n") != std::string::npos) {
+      return UsageError(ctx, "--token: the token must be one word");
+    }
+  }
   options.host = host;
   options.port = static_cast<int>(port);
   if (!f.kms.empty()) options.default_kms = f.kms;
@@ -289,6 +302,8 @@ void AddKmsCommands(CLI::App& app, CommandContext& ctx) {
   serve_cmd->add_option("--listen", serve->listen, "HOST:PORT (default 127.0.0.1:8080; port 0 picks one)");
   serve_cmd->add_option("--kms", serve->kms, "KMS answering requests that name none");
   serve_cmd->add_flag("--allow-remote", serve->allow_remote, "Allow a non-loopback --listen address");
+  serve_cmd->add_option("--token", serve->token_file,
+                        "Require Authorization: Bearer <the token in this file> on every request");
   serve_cmd->add_option("--duration", serve->duration, "Stop after this many seconds (default: until SIGINT/SIGTERM)");
   SetAction(serve_cmd, ctx, [&ctx, serve] { return RunServe(ctx, *serve); });
 }

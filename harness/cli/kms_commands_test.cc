@@ -207,6 +207,15 @@ TEST(KmsCommandsTest, ServeChecksItsListenAddressAndRunsForADuration) {
   EXPECT_EQ(bad_port.exit_code, 2);
   auto bad_kms = RunMcxtest({"kms", "serve", "--store", store, "--listen", "127.0.0.1:0", "--kms", "kms.nowhere"});
   EXPECT_EQ(bad_kms.exit_code, 1);
+  auto no_token = RunMcxtest({"kms", "serve", "--store", store, "--listen", "127.0.0.1:0", "--token",
+                             store + "/no-such-token"});
+  EXPECT_EQ(no_token.exit_code, 2);
+  EXPECT_NE(no_token.err.find("--token"), std::string::npos) << no_token.err;
+  std::ofstream(store + "/../empty-token") << "\n";
+  auto empty_token = RunMcxtest({"kms", "serve", "--store", store, "--listen", "127.0.0.1:0", "--token",
+                                store + "/../empty-token"});
+  EXPECT_EQ(empty_token.exit_code, 2);
+  EXPECT_NE(empty_token.err.find("is empty"), std::string::npos) << empty_token.err;
   auto run = RunMcxtest({"kms", "serve", "--store", store, "--listen", "127.0.0.1:0", "--duration", "1"});
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_NE(run.out.find("KMS simulator listening on http://127.0.0.1:"), std::string::npos) << run.out;
