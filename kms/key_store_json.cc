@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "crypto/bounded_json.h"
 #include "crypto/eccsi.h"
 #include "kms/drbg.h"
 #include "kms/key_store_internal.h"
@@ -84,8 +85,10 @@ Result<Bytes> JsonPublicHex(const nlohmann::json& obj, const std::string& key, c
 }
 
 Result<nlohmann::json> ParseJson(std::string_view text, const std::string& where) {
-  nlohmann::json j = nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Error(ErrorCode::kParse, where + ": not valid JSON");
+  // Depth and duplicate-key limits; the size was bounded when the file was read.
+  Result<nlohmann::json> parsed = ParseBoundedJson(text, {.max_size = text.size()});
+  if (!parsed.ok()) return parsed.error().WithContext(where);
+  nlohmann::json j = std::move(parsed).value();
   if (!j.is_object()) return Error(ErrorCode::kParse, where + ": must be a JSON object");
   return j;
 }
