@@ -1,12 +1,13 @@
 // `mcxtest gktp verify` and `mcxtest gktp build`: the GKTP verifier and builder
 // on the command line.
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "crypto/bounded_json.h"
+#include "crypto/read_file.h"
+#include "crypto/secret.h"
 #include "harness/cli/cli_util.h"
 #include "harness/cli/command.h"
 #include "harness/cli/message_input.h"
@@ -23,6 +24,10 @@ namespace {
 
 using nlohmann::ordered_json;
 
+// A provision request carries a few Annex D documents per identity and key
+// period; a real one is tens of kilobytes.
+constexpr size_t kMaxProvisionFileSize = size_t{16} << 20;
+
 std::string Hex32(uint32_t v) { return ToHex(FixedBigEndian(v, 4)); }
 
 // A key store from --store DIR (or an exported JSON file), or from a shim
@@ -31,13 +36,11 @@ Result<kms::KeyStore> OpenStore(const std::string& store, const std::string& pro
   if (!store.empty() && !provision.empty()) return InvalidArgument("give --store or --provision, not both");
   if (!store.empty()) return kms::KeyStore::Load(store);
   if (provision.empty()) return InvalidArgument("a key store is needed: --store DIR or --provision FILE");
-  std::ifstream in(provision, std::ios::binary);
-  if (!in) return InvalidArgument("cannot read " + provision);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto doc = nlohmann::json::parse(ss.str(), nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return InvalidArgument(provision + ": not JSON");
-  auto ids = reference::ProvisionFromJson(doc);
+  MCX_ASSIGN_OR_RETURN(std::string text, ReadFileWithLimit(provision, kMaxProvisionFileSize));
+  Result<nlohmann::json> doc = ParseBoundedJson(text, {.max_size = kMaxProvisionFileSize});
+  SecureZero(text.data(), text.size());  // it holds the identities' private keys
+  if (!doc.ok()) return doc.error().WithContext(provision);
+  auto ids = reference::ProvisionFromJson(*doc);
   if (!ids.ok()) return ids.error().WithContext(provision);
   return reference::StoreFromProvisioning(*ids);
 }

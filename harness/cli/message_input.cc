@@ -1,8 +1,6 @@
 #include "harness/cli/message_input.h"
 
-#include <fstream>
-#include <iterator>
-
+#include "crypto/read_file.h"
 #include "harness/cli/cli_util.h"
 #include "mikey/message.h"
 
@@ -43,10 +41,7 @@ Result<Bytes> ReadMessageInput(const MessageInput& in) {
     return decoded;
   }
   if (in.hex_option->count()) return ParseHexFlag("--hex", in.hex);
-  std::ifstream file(in.file, std::ios::binary);
-  if (!file) return InvalidArgument("cannot read " + in.file);
-  std::string content((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  if (file.bad()) return InvalidArgument("cannot read " + in.file);
+  MCX_ASSIGN_OR_RETURN(std::string content, ReadFileWithLimit(in.file, kMaxMessageFileSize));
   return DecodeFileContent(in.file, content);
 }
 

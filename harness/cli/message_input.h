@@ -12,6 +12,10 @@
 
 namespace mcx::cli {
 
+// A MIKEY message is a few kilobytes; a FILE may hold at most this much
+// (base64 text or binary), so /dev/zero is an error, not a memory sink.
+inline constexpr size_t kMaxMessageFileSize = size_t{1} << 20;
+
 struct MessageInput {
   std::string b64, hex, file;
   CLI::Option* b64_option = nullptr;

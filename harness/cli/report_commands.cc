@@ -3,14 +3,13 @@
 // implementations, as one interop matrix).
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "crypto/read_file.h"
 #include "harness/cli/cli_util.h"
 #include "harness/cli/command.h"
 #include "harness/cli/version.h"
@@ -25,13 +24,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Result<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error(ErrorCode::kIo, path + ": cannot open");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return Error(ErrorCode::kIo, path + ": read error");
-  return text.str();
+Result<std::string> ReadReportJson(const std::string& path) {
+  return ReadFileWithLimit(path, report::kMaxJsonReportSize);
 }
 
 // `target` as a link from a page in `from_dir`: relative when possible, so
@@ -67,10 +61,10 @@ struct ReportArgs {
 
 int Report(CommandContext& ctx, const ReportArgs& args) {
   if (args.html.empty() && args.junit.empty()) return UsageError(ctx, "nothing to write: give --html and/or --junit");
-  auto text = ReadWholeFile(args.from);
+  auto text = ReadReportJson(args.from);
   if (!text.ok()) return UsageError(ctx, text.error().message());
   auto run = report::ReadJsonReport(*text);
-  if (!run.ok()) return UsageError(ctx, args.from + ": " + run.error().message());
+  if (!run.ok()) return UsageError(ctx, args.from + ": " + run.error().ToString());
   if (!args.html.empty()) {
     if (Status s = report::WriteHtmlReport(args.html, *run); !s.ok()) {
       *ctx.err << "mcxtest: " << s.error().ToString() << "\n";
@@ -137,14 +131,14 @@ int RunOne(CommandContext& ctx, const MatrixArgs& args, const Implementation& im
   }
   if (code == kExitUsage) return code;
   const std::string json_path = impl.dir + "/report.json";
-  auto text = ReadWholeFile(json_path);
+  auto text = ReadReportJson(json_path);
   if (!text.ok()) {
     column->error = text.error().message();
     return code;
   }
   auto run = report::ReadJsonReport(*text);
   if (!run.ok()) {
-    column->error = run.error().message();
+    column->error = run.error().ToString();
     return code;
   }
   column->run = std::move(run).value();

@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "crypto/bounded_json.h"
 #include "crypto/bytes.h"
 #include "mikey/codec.h"
 #include "mikey/inspect.h"
@@ -47,6 +48,11 @@ std::string Indent(const std::string& text, const std::string& pad) {
 
 // ------------------------------------------------------------------ reading
 
+// Reading needs no member order, and std::map-backed objects keep key
+// lookups (and the parser's duplicate-key check) logarithmic on hostile
+// documents where ordered_json's are linear.
+using DomJson = nlohmann::json;
+
 Error FieldError(const std::string& path, const std::string& problem) {
   return Error(ErrorCode::kParse, "report.json " + path + ": " + problem);
 }
@@ -61,22 +67,22 @@ std::string Index(const std::string& path, size_t i) { return path + "[" + std::
 // reports yield errors, never nlohmann exceptions.
 class Reader {
  public:
-  Reader(const Json& object, std::string path) : object_(object), path_(std::move(path)) {}
+  Reader(const DomJson& object, std::string path) : object_(object), path_(std::move(path)) {}
 
   const std::string& path() const { return path_; }
 
-  Result<const Json*> Get(const std::string& key, bool required) const {
+  Result<const DomJson*> Get(const std::string& key, bool required) const {
     if (!object_.is_object()) return FieldError(path_.empty() ? "document" : path_, "expected an object");
     auto it = object_.find(key);
     if (it == object_.end()) {
       if (required) return FieldError(Child(path_, key), "missing");
-      return static_cast<const Json*>(nullptr);
+      return static_cast<const DomJson*>(nullptr);
     }
     return &*it;
   }
 
   Status String(const std::string& key, std::string* out, bool required = true) const {
-    MCX_ASSIGN_OR_RETURN(const Json* value, Get(key, required));
+    MCX_ASSIGN_OR_RETURN(const DomJson* value, Get(key, required));
     if (value == nullptr) return Status::Ok();
     if (!value->is_string()) return TypeError(key, "a string", *value);
     *out = value->get<std::string>();
@@ -84,7 +90,7 @@ class Reader {
   }
 
   Status Int(const std::string& key, int* out, bool required = true) const {
-    MCX_ASSIGN_OR_RETURN(const Json* value, Get(key, required));
+    MCX_ASSIGN_OR_RETURN(const DomJson* value, Get(key, required));
     if (value == nullptr) return Status::Ok();
     if (!value->is_number_integer()) return TypeError(key, "an integer", *value);
     if (value->is_number_unsigned()) {
@@ -104,7 +110,7 @@ class Reader {
   }
 
   Status Uint64(const std::string& key, uint64_t* out, bool required = true) const {
-    MCX_ASSIGN_OR_RETURN(const Json* value, Get(key, required));
+    MCX_ASSIGN_OR_RETURN(const DomJson* value, Get(key, required));
     if (value == nullptr) return Status::Ok();
     if (!value->is_number_unsigned()) return TypeError(key, "a non-negative integer", *value);
     *out = value->get<uint64_t>();
@@ -112,7 +118,7 @@ class Reader {
   }
 
   Status Double(const std::string& key, double* out, bool required = true) const {
-    MCX_ASSIGN_OR_RETURN(const Json* value, Get(key, required));
+    MCX_ASSIGN_OR_RETURN(const DomJson* value, Get(key, required));
     if (value == nullptr) return Status::Ok();
     if (!value->is_number()) return TypeError(key, "a number", *value);
     *out = value->get<double>();
@@ -120,12 +126,12 @@ class Reader {
   }
 
   Status StringArray(const std::string& key, std::vector<std::string>* out, bool required = true) const {
-    MCX_ASSIGN_OR_RETURN(const Json* value, Get(key, required));
+    MCX_ASSIGN_OR_RETURN(const DomJson* value, Get(key, required));
     if (value == nullptr) return Status::Ok();
     if (!value->is_array()) return TypeError(key, "an array", *value);
     out->clear();
     for (size_t i = 0; i < value->size(); ++i) {
-      const Json& item = (*value)[i];
+      const DomJson& item = (*value)[i];
       if (!item.is_string()) {
         return FieldError(Index(Child(path_, key), i), std::string("expected a string, got ") + item.type_name());
       }
@@ -135,26 +141,26 @@ class Reader {
   }
 
   // An array field (empty when optional and absent).
-  Result<const Json*> Array(const std::string& key, bool required = true) const {
-    static const Json kEmpty = Json::array();
-    MCX_ASSIGN_OR_RETURN(const Json* value, Get(key, required));
+  Result<const DomJson*> Array(const std::string& key, bool required = true) const {
+    static const DomJson kEmpty = DomJson::array();
+    MCX_ASSIGN_OR_RETURN(const DomJson* value, Get(key, required));
     if (value == nullptr) return &kEmpty;
     if (!value->is_array()) return TypeError(key, "an array", *value);
     return value;
   }
 
   Result<Reader> Object(const std::string& key) const {
-    MCX_ASSIGN_OR_RETURN(const Json* value, Get(key, true));
+    MCX_ASSIGN_OR_RETURN(const DomJson* value, Get(key, true));
     if (!value->is_object()) return TypeError(key, "an object", *value);
     return Reader(*value, Child(path_, key));
   }
 
  private:
-  Error TypeError(const std::string& key, const char* expected, const Json& value) const {
+  Error TypeError(const std::string& key, const char* expected, const DomJson& value) const {
     return FieldError(Child(path_, key), std::string("expected ") + expected + ", got " + value.type_name());
   }
 
-  const Json& object_;
+  const DomJson& object_;
   std::string path_;
 };
 
@@ -190,7 +196,7 @@ Status ReadCheck(const Reader& r, checks::CheckResult* check) {
 }
 
 Status ReadChecks(const Reader& r, const std::string& key, std::vector<checks::CheckResult>* out) {
-  MCX_ASSIGN_OR_RETURN(const Json* list, r.Array(key, false));
+  MCX_ASSIGN_OR_RETURN(const DomJson* list, r.Array(key, false));
   for (size_t i = 0; i < list->size(); ++i) {
     checks::CheckResult check;
     MCX_RETURN_IF_ERROR(ReadCheck(Reader((*list)[i], Index(Child(r.path(), key), i)), &check));
@@ -226,7 +232,7 @@ Status ReadCase(const Reader& r, TestCaseResult* c) {
   MCX_RETURN_IF_ERROR(r.String("summary", &c->summary, false));
   MCX_RETURN_IF_ERROR(r.Double("seconds", &c->seconds, false));
   MCX_RETURN_IF_ERROR(ReadChecks(r, "flow_checks", &c->flow_checks));
-  MCX_ASSIGN_OR_RETURN(const Json* messages, r.Array("messages", false));
+  MCX_ASSIGN_OR_RETURN(const DomJson* messages, r.Array("messages", false));
   for (size_t i = 0; i < messages->size(); ++i) {
     MessageRecord m;
     MCX_RETURN_IF_ERROR(ReadMessage(Reader((*messages)[i], Index(Child(r.path(), "messages"), i)), &m));
@@ -237,7 +243,7 @@ Status ReadCase(const Reader& r, TestCaseResult* c) {
   return Status::Ok();
 }
 
-Result<RunResult> ReadDocument(const Json& document) {
+Result<RunResult> ReadDocument(const DomJson& document) {
   Reader root(document, "");
   std::string format;
   MCX_RETURN_IF_ERROR(root.String("format", &format));
@@ -269,7 +275,7 @@ Result<RunResult> ReadDocument(const Json& document) {
   } else {
     return FieldError("state", "unknown run state '" + S(state) + "' (running, finished, interrupted)");
   }
-  MCX_ASSIGN_OR_RETURN(const Json* cases, root.Array("cases"));
+  MCX_ASSIGN_OR_RETURN(const DomJson* cases, root.Array("cases"));
   for (size_t i = 0; i < cases->size(); ++i) {
     TestCaseResult c;
     MCX_RETURN_IF_ERROR(ReadCase(Reader((*cases)[i], Index("cases", i)), &c));
@@ -451,15 +457,11 @@ std::string JsonReport(const RunResult& run) {
 }
 
 Result<RunResult> ReadJsonReport(std::string_view text) {
-  Json document;
+  Result<DomJson> document = ParseBoundedJson(text, {.max_size = kMaxJsonReportSize});
+  if (!document.ok()) return document.error().WithContext("report.json");
   try {
-    document = Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    return Error(ErrorCode::kParse, std::string("report.json is not valid JSON: ") + e.what(), e.byte);
-  }
-  try {
-    return ReadDocument(document);
-  } catch (const Json::exception& e) {
+    return ReadDocument(*document);
+  } catch (const DomJson::exception& e) {
     // Unreachable by design (every access is type-checked); kept so a
     // missed check degrades into an error instead of a crash.
     return Error(ErrorCode::kInternal, std::string("report.json: ") + e.what());

@@ -50,12 +50,17 @@ DocumentFrame JsonReportFrame(const engine::RunInfo& info, const RunCounts& coun
 // The whole document of a run.
 std::string JsonReport(const engine::RunResult& run);
 
+// The largest report.json ReadJsonReport reads (`report --from`): about
+// 28,000 messages at the 9.1 KB each of a 2x5,000 scale run.
+inline constexpr size_t kMaxJsonReportSize = size_t{256} << 20;
+
 // Reads a report.json back: run info, and every case with
 // its verdict, checks and messages (the "decoded" views are not read: they
 // are derived from the wire). Errors name the offending field by its path,
 // e.g. "cases[2].messages[0].wire_b64: not valid base64". A report whose
 // run never finished (state "running" or "interrupted") reads back with
-// `interrupted` set.
+// `interrupted` set. The text goes through ParseBoundedJson (64 levels,
+// kMaxJsonReportSize octets, no duplicate keys).
 Result<engine::RunResult> ReadJsonReport(std::string_view text);
 
 }  // namespace mcx::report

@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <string_view>
 
+#include "crypto/read_file.h"
 #include "harness/scenario/yaml_tree.h"
 
 namespace mcx::scenario {
@@ -409,26 +408,30 @@ Result<Scenario> ParseScenario(const std::string& yaml_text, const std::string& 
 }
 
 Result<Scenario> LoadScenarioFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error(ErrorCode::kIo, path + ": cannot read file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ParseScenario(ss.str(), path);
+  MCX_ASSIGN_OR_RETURN(std::string text, ReadFileWithLimit(path, kMaxScenarioFileSize));
+  return ParseScenario(text, path);
 }
 
 Result<std::vector<Scenario>> LoadScenarios(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
   std::vector<std::string> files;
-  if (fs::is_directory(path, ec)) {
-    for (const auto& entry : fs::recursive_directory_iterator(path, ec)) {
-      if (entry.is_regular_file() && entry.path().extension() == ".yaml") files.push_back(entry.path().string());
+  const fs::file_status status = fs::status(path, ec);
+  if (!fs::exists(status)) {
+    return Error(ErrorCode::kNotFound, "cannot read " + path + ": " + (ec ? ec.message() : "No such file or directory"));
+  }
+  if (fs::is_directory(status)) {
+    // Every step takes an error_code: an unreadable subdirectory must be an
+    // error, not a std::filesystem_error thrown out of a range-for.
+    fs::recursive_directory_iterator it(path, ec);
+    for (const fs::recursive_directory_iterator end; !ec && it != end; it.increment(ec)) {
+      std::error_code type_ec;
+      if (it->path().extension() == ".yaml" && it->is_regular_file(type_ec)) files.push_back(it->path().string());
     }
-    if (ec) return Error(ErrorCode::kIo, path + ": " + ec.message());
-  } else if (fs::exists(path, ec)) {
-    files.push_back(path);
+    if (ec) return Error(ErrorCode::kIo, "cannot read " + path + ": " + ec.message());
+    std::sort(files.begin(), files.end());
   } else {
-    return Error(ErrorCode::kNotFound, path + ": no such file or directory");
+    files.push_back(path);
   }
   std::vector<Scenario> out;
   std::set<std::string> ids;

@@ -99,6 +99,9 @@ struct Scenario {
   std::vector<Member> AffiliatedMembers() const;
 };
 
+// Test cases are a few kilobytes; a larger file is refused before parsing.
+inline constexpr size_t kMaxScenarioFileSize = size_t{1} << 20;
+
 // Parses YAML text; `file` is used in error messages ("file:line: field: problem").
 Result<Scenario> ParseScenario(const std::string& yaml_text, const std::string& file);
 Result<Scenario> LoadScenarioFile(const std::string& path);
