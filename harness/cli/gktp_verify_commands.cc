@@ -11,8 +11,8 @@
 #include "harness/cli/cli_util.h"
 #include "harness/cli/command.h"
 #include "harness/cli/message_input.h"
-#include "harness/reference/messages.h"
 #include "harness/reference/reference.h"
+#include "harness/shim/messages.h"
 #include "kms/key_store.h"
 #include "kms/ntp_time.h"
 #include "mikey/gktp_builder.h"
@@ -40,7 +40,7 @@ Result<kms::KeyStore> OpenStore(const std::string& store, const std::string& pro
   Result<nlohmann::json> doc = ParseBoundedJson(text, {.max_size = kMaxProvisionFileSize});
   SecureZero(text.data(), text.size());  // it holds the identities' private keys
   if (!doc.ok()) return doc.error().WithContext(provision);
-  auto ids = reference::ProvisionFromJson(*doc);
+  auto ids = shim::ProvisionFromJson(*doc);
   if (!ids.ok()) return ids.error().WithContext(provision);
   return reference::StoreFromProvisioning(*ids);
 }
@@ -163,7 +163,7 @@ void AddBuild(CLI::App& group, CommandContext& ctx) {
       auto k = store->KmsForIdentity(f->to);
       to_kms = k.ok() ? *k : from_kms;
     }
-    reference::GktpOptions options;
+    shim::GktpOptions options;
     options.identity_hiding = f->identity_hiding;
     options.sp_payload = !f->no_sp;
     options.sakke_to_self = f->sakke_to_self;

@@ -21,7 +21,7 @@
 #include "harness/report/html.h"
 #include "harness/report/report_writer.h"
 #include "harness/scenario/scenario.h"
-#include "harness/sut/shim_protocol.h"
+#include "harness/shim/client.h"
 
 namespace mcx::cli {
 namespace {
@@ -110,15 +110,15 @@ Status ProbeSut(const std::string& command, std::chrono::milliseconds timeout, s
   po.command = command;
   auto process = sut::SutProcess::Start(po);
   if (!process.ok()) return process.error();
-  sut::ShimClient shim(std::move(process).value(), timeout);
-  auto out = shim.Call({{"type", "hello"}, {"protocol", sut::kShimProtocolVersion}, {"test_case", "probe"}});
+  shim::ShimClient shim(std::move(process).value(), timeout);
+  auto out = shim.Call({{"type", "hello"}, {"protocol", shim::kShimProtocolVersion}, {"test_case", "probe"}});
   shim.Shutdown();
   if (!out.ok()) {
     std::string tail;
     for (const auto& l : shim.StderrTail()) tail += "\n  " + l;
     return Error(ErrorCode::kIo, out.detail + tail);
   }
-  auto hello = sut::ParseHelloAnswer(out.answer);
+  auto hello = shim::ParseHelloAnswer(out.answer);
   if (!hello.ok()) return hello.error();
   *description = hello->name + " " + hello->version;
   return Status::Ok();

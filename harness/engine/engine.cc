@@ -14,10 +14,10 @@
 #include "crypto/sakke.h"
 #include "crypto/srtp_key.h"
 #include "crypto/uid.h"
-#include "harness/reference/messages.h"
 #include "harness/reference/reference.h"
+#include "harness/shim/client.h"
+#include "harness/shim/messages.h"
 #include "harness/sut/process.h"
-#include "harness/sut/shim_protocol.h"
 #include "kms/annex_d.h"
 #include "kms/drbg.h"
 #include "kms/key_store.h"
@@ -31,7 +31,7 @@ namespace {
 
 using checks::CheckList;
 using nlohmann::json;
-using reference::Party;
+using shim::Party;
 using scenario::Scenario;
 using scenario::SutRole;
 
@@ -63,7 +63,7 @@ struct World {
   std::map<std::string, std::string> kms_of_domain;  // "primary"/"partner" -> KMS URI
   uint64_t t0 = kDefaultClockNtpSeconds;
   uint64_t seed = 1;
-  reference::GktpOptions options;
+  shim::GktpOptions options;
   // One for the whole case, so its prepared KMS keys (a 4.2 MB table each,
   // about 0.1 s to build) serve every batch.
   mikey::GktpVerifier verifier{store};
@@ -108,9 +108,9 @@ Result<std::unique_ptr<World>> BuildWorld(const Scenario& s, const EngineOptions
 
 // What a KMS would give `identity`: its certificate, key sets for `periods`
 // and the external certificates its domain trusts.
-Result<reference::ProvisionedIdentity> Provision(World& w, const std::string& uri, const std::string& kms_uri,
+Result<shim::ProvisionedIdentity> Provision(World& w, const std::string& uri, const std::string& kms_uri,
                                                  const std::set<uint64_t>& periods) {
-  reference::ProvisionedIdentity p;
+  shim::ProvisionedIdentity p;
   p.uri = uri;
   p.kms_uri = kms_uri;
   kms::KmsResponse base;
@@ -375,7 +375,7 @@ class BatchProgress {
 };
 
 // Verifies each message for its recipient (in parallel) and records it.
-std::vector<Verified> VerifyAll(const World& w, const Scenario& s, const std::vector<reference::SentGktp>& gktps,
+std::vector<Verified> VerifyAll(const World& w, const Scenario& s, const std::vector<shim::SentGktp>& gktps,
                                 const std::string& expected_sender, const std::string& produced_by,
                                 const std::map<int, uint64_t>& step_clock, const EngineOptions& eo,
                                 std::string_view what) {
@@ -550,7 +550,7 @@ class CaseRunner {
     uint64_t t14 = world_->t0 + s_.options.step_advance_seconds;
     return {{7, t7}, {11, t7}, {14, t14}};
   }
-  reference::RegroupRequest MakeRegroupRequest() const;
+  shim::RegroupRequest MakeRegroupRequest() const;
   // Moves the records into the result; the verifications stay in `msgs`.
   void Record(std::vector<Verified>& msgs) {
     r_.messages.reserve(r_.messages.size() + msgs.size());
@@ -567,29 +567,29 @@ class CaseRunner {
   const EngineOptions& o_;
   TestCaseResult& r_;
   std::unique_ptr<World> world_;
-  std::unique_ptr<sut::ShimClient> shim_;
+  std::unique_ptr<shim::ShimClient> shim_;
   CheckList flow_;
 };
 
 bool CaseRunner::Call(const json& request, json* answer) {
-  sut::CallOutcome out = shim_->Call(request);
+  shim::CallOutcome out = shim_->Call(request);
   if (out.ok()) {
     *answer = std::move(out.answer);
     return true;
   }
-  if (out.failure == sut::CallFailure::kUnimplemented) {
+  if (out.failure == shim::CallFailure::kUnimplemented) {
     Fail(Verdict::kSkipped, out.detail);
     return false;
   }
-  flow_.Fail("SUT.RESPONSE", std::string(sut::CallFailureName(out.failure)) + ": " + out.detail, "an answer",
-             sut::CallFailureName(out.failure));
-  Fail(out.failure == sut::CallFailure::kShimError ? Verdict::kFailed : Verdict::kError,
-       std::string(sut::CallFailureName(out.failure)) + ": " + out.detail);
+  flow_.Fail("SUT.RESPONSE", std::string(shim::CallFailureName(out.failure)) + ": " + out.detail, "an answer",
+             shim::CallFailureName(out.failure));
+  Fail(out.failure == shim::CallFailure::kShimError ? Verdict::kFailed : Verdict::kError,
+       std::string(shim::CallFailureName(out.failure)) + ": " + out.detail);
   return false;
 }
 
-reference::RegroupRequest CaseRunner::MakeRegroupRequest() const {
-  reference::RegroupRequest req;
+shim::RegroupRequest CaseRunner::MakeRegroupRequest() const {
+  shim::RegroupRequest req;
   req.procedure = scenario::ProcedureName(s_.procedure);
   req.requester = s_.regroup.requester;
   req.temporary_group_id = GroupOfKeys(s_);
@@ -602,7 +602,7 @@ reference::RegroupRequest CaseRunner::MakeRegroupRequest() const {
     for (const auto& id : s_.regroup.constituent_groups) groups.push_back(s_.FindGroup(id));
   }
   for (const auto* g : groups) {
-    reference::ConstituentGroup cg;
+    shim::ConstituentGroup cg;
     cg.id = g->id;
     cg.domain = g->domain;
     if (s_.procedure != scenario::Procedure::kGroupCreation) {
@@ -621,8 +621,8 @@ reference::RegroupRequest CaseRunner::MakeRegroupRequest() const {
 }
 
 void CaseRunner::RunPrimaryGms() {
-  reference::RegroupRequest req = MakeRegroupRequest();
-  auto gktps = Ask(reference::ToJson(req), &reference::GktpListFromJson, "a list of GKTPs");
+  shim::RegroupRequest req = MakeRegroupRequest();
+  auto gktps = Ask(shim::ToJson(req), &shim::GktpListFromJson, "a list of GKTPs");
   if (!gktps) return;
   bool multi = s_.procedure == scenario::Procedure::kMultiDomainRegroup;
   auto clock = StepClock();
@@ -686,7 +686,7 @@ void CaseRunner::RunPrimaryGms() {
   if (multi) {
     for (const auto& v : sent) {
       if (v.record.step != 7 || v.record.to != world_->partner_gms->uri) continue;
-      reference::RegroupNotification n;
+      shim::RegroupNotification n;
       n.primary_gms = world_->primary_gms;
       n.partner_gms = *world_->partner_gms;
       n.temporary_group_id = req.temporary_group_id;
@@ -736,7 +736,7 @@ void CaseRunner::RunPrimaryGms() {
 
 Result<Bytes> CaseRunner::BuildDelivered(const Party& sender, const Party& recipient, const SecretBytes& gmk,
                                          uint32_t gmk_id, uint64_t now, std::string* note) {
-  reference::GktpOptions options = world_->options;
+  shim::GktpOptions options = world_->options;
   const MutationPlan* plan = nullptr;
   if (!s_.injection.mutation.empty()) {
     auto it = MutationPlans().find(s_.injection.mutation);
@@ -763,7 +763,7 @@ void CaseRunner::RunPartnerGms() {
   auto wire = BuildDelivered(world_->primary_gms, *world_->partner_gms, gmk, gmk_id, clock.at(7), &note);
   if (!wire.ok()) return Fail(Verdict::kError, "harness could not build step 7: " + wire.error().ToString());
 
-  std::vector<reference::SentGktp> step7{{7, world_->partner_gms->uri, *wire}};
+  std::vector<shim::SentGktp> step7{{7, world_->partner_gms->uri, *wire}};
   std::vector<Verified> delivered =
       VerifyAll(*world_, s_, step7, world_->primary_gms.uri, "harness", clock, o_, "the step-7 GKTP");
   delivered[0].record.note = note;
@@ -777,7 +777,7 @@ void CaseRunner::RunPartnerGms() {
     }
   }
 
-  reference::RegroupNotification n;
+  shim::RegroupNotification n;
   n.primary_gms = world_->primary_gms;
   n.partner_gms = *world_->partner_gms;
   n.temporary_group_id = GroupOfKeys(s_);
@@ -792,7 +792,7 @@ void CaseRunner::RunPartnerGms() {
     }
   }
   Record(delivered);
-  auto parsed = Ask(reference::ToJson(n), &reference::PartnerAnswerFromJson, "GKTPs or a rejection");
+  auto parsed = Ask(shim::ToJson(n), &shim::PartnerAnswerFromJson, "GKTPs or a rejection");
   if (!parsed) return;
   if (expect_reject) {
     bool ok = parsed->rejected && parsed->gktps.empty();
@@ -846,7 +846,7 @@ void CaseRunner::RunUe() {
   auto wire = BuildDelivered(sender, ue, gmk, gmk_id, now, &note);
   if (!wire.ok()) return Fail(Verdict::kError, "harness could not build the GKTP: " + wire.error().ToString());
 
-  std::vector<reference::SentGktp> one{{14, ue.uri, *wire}};
+  std::vector<shim::SentGktp> one{{14, ue.uri, *wire}};
   std::vector<Verified> delivered = VerifyAll(*world_, s_, one, sender.uri, "harness", clock, o_, "the GKTP for the UE");
   delivered[0].record.note = note;
   delivered[0].record.from = sender.uri;
@@ -862,7 +862,7 @@ void CaseRunner::RunUe() {
     }
   }
 
-  reference::DeliverRequest req;
+  shim::DeliverRequest req;
   req.ue = ue;
   req.sender = sender.uri;
   req.gktp = *wire;
@@ -872,7 +872,7 @@ void CaseRunner::RunUe() {
   SecretBytes rand = kms::DrbgOctets(rand_key.span(), AsSpan(s_.id), 16);
   req.srtp_rand = Bytes(rand.span().begin(), rand.span().end());
   Record(delivered);
-  auto parsed = Ask(reference::ToJson(req), &reference::DeliverAnswerFromJson, "accepted/rejected");
+  auto parsed = Ask(shim::ToJson(req), &shim::DeliverAnswerFromJson, "accepted/rejected");
   if (!parsed) return;
   if (s_.expect.outcome == scenario::Expectation::Outcome::kReject) {
     flow_.Expect(!parsed->accepted, "UE.REJECT",
@@ -910,14 +910,14 @@ void CaseRunner::Run() {
   po.command = o_.sut_command;
   auto process = sut::SutProcess::Start(po);
   if (!process.ok()) return Fail(Verdict::kError, "SUT could not be started: " + process.error().ToString());
-  shim_ = std::make_unique<sut::ShimClient>(std::move(process).value(), o_.timeout);
+  shim_ = std::make_unique<shim::ShimClient>(std::move(process).value(), o_.timeout);
 
   json answer;
-  json hello = {{"type", "hello"},        {"protocol", sut::kShimProtocolVersion},
+  json hello = {{"type", "hello"},        {"protocol", shim::kShimProtocolVersion},
                 {"seed", o_.seed},        {"clock_ntp_seconds", world_->t0},
                 {"test_case", s_.id},     {"role", scenario::SutRoleName(s_.role)}};
   if (Call(hello, &answer)) {
-    auto parsed = sut::ParseHelloAnswer(answer);
+    auto parsed = shim::ParseHelloAnswer(answer);
     std::string role = scenario::SutRoleName(s_.role);
     if (!parsed.ok()) {
       flow_.Fail("SUT.RESPONSE", parsed.error().message(), "a hello answer", "malformed");
@@ -931,12 +931,12 @@ void CaseRunner::Run() {
 
   if (r_.verdict == Verdict::kPassed) {
     // Provision the identities the SUT plays, for every key period the case touches.
-    std::vector<reference::ProvisionedIdentity> ids;
+    std::vector<shim::ProvisionedIdentity> ids;
     auto clock = StepClock();
     std::vector<uint64_t> times = {clock.at(7), clock.at(14)};
     auto add = [&](const std::string& uri, const std::string& kms) -> Status {
       MCX_ASSIGN_OR_RETURN(std::set<uint64_t> periods, PeriodsAt(*world_, kms, times));
-      MCX_ASSIGN_OR_RETURN(reference::ProvisionedIdentity p, Provision(*world_, uri, kms, periods));
+      MCX_ASSIGN_OR_RETURN(shim::ProvisionedIdentity p, Provision(*world_, uri, kms, periods));
       ids.push_back(std::move(p));
       return Status::Ok();
     };
@@ -949,7 +949,7 @@ void CaseRunner::Run() {
     }
     if (!st.ok()) {
       Fail(Verdict::kError, "harness could not provision: " + st.error().ToString());
-    } else if (Call(reference::ToJson(ids), &answer)) {
+    } else if (Call(shim::ToJson(ids), &answer)) {
       switch (s_.role) {
         case SutRole::kPrimaryGms: RunPrimaryGms(); break;
         case SutRole::kPartnerGms: RunPartnerGms(); break;

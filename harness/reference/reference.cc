@@ -12,6 +12,17 @@
 #include "kms/drbg.h"
 
 namespace mcx::reference {
+
+using shim::DeliverAnswer;
+using shim::DeliverRequest;
+using shim::GktpOptions;
+using shim::Party;
+using shim::PartnerAnswer;
+using shim::ProvisionedIdentity;
+using shim::RegroupNotification;
+using shim::RegroupRequest;
+using shim::SentGktp;
+
 namespace {
 
 using mikey::GktpSpec;

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "crypto/result.h"
-#include "harness/reference/messages.h"
+#include "harness/shim/messages.h"
 #include "kms/key_store.h"
 #include "mikey/gktp_builder.h"
 #include "mikey/gktp_verifier.h"
@@ -40,11 +40,11 @@ class ReferenceImplementation {
                           std::optional<uint64_t> seed);
 
   // primary GMS: steps 6, 7/8 and 14.
-  Result<std::vector<SentGktp>> HandleRegroupRequest(const RegroupRequest& request);
+  Result<std::vector<shim::SentGktp>> HandleRegroupRequest(const shim::RegroupRequest& request);
   // partner GMS: steps 7-11.
-  Result<PartnerAnswer> HandleRegroupNotification(const RegroupNotification& notification);
+  Result<shim::PartnerAnswer> HandleRegroupNotification(const shim::RegroupNotification& notification);
   // UE: accept or reject one GKTP.
-  Result<DeliverAnswer> HandleDeliver(const DeliverRequest& request);
+  Result<shim::DeliverAnswer> HandleDeliver(const shim::DeliverRequest& request);
 
  private:
   bool Has(std::string_view defect) const { return defects_.count(std::string(defect)) > 0; }
@@ -61,12 +61,13 @@ class ReferenceImplementation {
 
 // The GKTP a correct GMS sends: key parameters (when asked for) name the
 // group and mark the key valid and shared.
-mikey::GktpSpec MakeGktpSpec(const Party& sender, const Party& recipient, const SecretBytes& gmk, uint32_t gmk_id,
-                             uint64_t ntp_seconds, const GktpOptions& options, const std::string& group_id);
+mikey::GktpSpec MakeGktpSpec(const shim::Party& sender, const shim::Party& recipient, const SecretBytes& gmk,
+                             uint32_t gmk_id, uint64_t ntp_seconds, const shim::GktpOptions& options,
+                             const std::string& group_id);
 
 // A key store holding what a real client gets from its KMS: its own KMS
 // certificate, its key sets and the external KMS certificates it trusts.
-Result<kms::KeyStore> StoreFromProvisioning(const std::vector<ProvisionedIdentity>& identities);
+Result<kms::KeyStore> StoreFromProvisioning(const std::vector<shim::ProvisionedIdentity>& identities);
 
 }  // namespace mcx::reference
 

@@ -13,8 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/cli/version.h"
-#include "harness/reference/messages.h"
 #include "harness/reference/reference.h"
+#include "harness/shim/messages.h"
 
 namespace {
 
@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
       continue;
     }
     if (type == "provision") {
-      auto ids = reference::ProvisionFromJson(request);
+      auto ids = shim::ProvisionFromJson(request);
       if (!ids.ok()) {
         AnswerError(request, "bad provision request: " + ids.error().message());
         continue;
@@ -106,7 +106,7 @@ int main(int argc, char** argv) {
       continue;
     }
     if (type == "regroup-request") {
-      auto r = reference::RegroupRequestFromJson(request);
+      auto r = shim::RegroupRequestFromJson(request);
       if (!r.ok()) {
         AnswerError(request, "bad regroup-request: " + r.error().message());
         continue;
@@ -116,9 +116,9 @@ int main(int argc, char** argv) {
         AnswerError(request, gktps.error().ToString());
         continue;
       }
-      Answer(request, {{"gktps", reference::GktpListJson(*gktps)}});
+      Answer(request, {{"gktps", shim::GktpListJson(*gktps)}});
     } else if (type == "regroup-notification") {
-      auto n = reference::RegroupNotificationFromJson(request);
+      auto n = shim::RegroupNotificationFromJson(request);
       if (!n.ok()) {
         AnswerError(request, "bad regroup-notification: " + n.error().message());
         continue;
@@ -128,9 +128,9 @@ int main(int argc, char** argv) {
         AnswerError(request, a.error().ToString());
         continue;
       }
-      Answer(request, reference::ToJson(*a));
+      Answer(request, shim::ToJson(*a));
     } else if (type == "deliver-gktp") {
-      auto d = reference::DeliverRequestFromJson(request);
+      auto d = shim::DeliverRequestFromJson(request);
       if (!d.ok()) {
         AnswerError(request, "bad deliver-gktp: " + d.error().message());
         continue;
@@ -140,7 +140,7 @@ int main(int argc, char** argv) {
         AnswerError(request, a.error().ToString());
         continue;
       }
-      Answer(request, reference::ToJson(*a));
+      Answer(request, shim::ToJson(*a));
     } else {
       AnswerError(request, "unimplemented");
     }

@@ -1,8 +1,8 @@
-#include "harness/reference/messages.h"
+#include "harness/shim/messages.h"
 
 #include <cstdio>
 
-namespace mcx::reference {
+namespace mcx::shim {
 namespace {
 
 using nlohmann::json;
@@ -384,4 +384,4 @@ Result<DeliverAnswer> DeliverAnswerFromJson(const json& j) {
   return d;
 }
 
-}  // namespace mcx::reference
+}  // namespace mcx::shim

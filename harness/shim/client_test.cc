@@ -1,10 +1,10 @@
-#include "harness/sut/shim_protocol.h"
+#include "harness/shim/client.h"
 
 #include <signal.h>
 
 #include <gtest/gtest.h>
 
-namespace mcx::sut {
+namespace mcx::shim {
 namespace {
 
 using namespace std::chrono_literals;
@@ -18,17 +18,17 @@ ShimClient StartPythonShim(const std::string& reply, std::chrono::milliseconds t
       "for line in sys.stdin:\n"
       "    r = json.loads(line)\n"
       "    print(" + reply + ", flush=True)\n";
-  ProcessOptions options;
+  sut::ProcessOptions options;
   options.command = "python3 -c '" + program + "'";
-  auto p = SutProcess::Start(options);
+  auto p = sut::SutProcess::Start(options);
   EXPECT_TRUE(p.ok());
   return ShimClient(std::move(p).value(), timeout);
 }
 
 ShimClient StartShellShim(const std::string& script, std::chrono::milliseconds timeout = 5s) {
-  ProcessOptions options;
+  sut::ProcessOptions options;
   options.command = script;
-  auto p = SutProcess::Start(options);
+  auto p = sut::SutProcess::Start(options);
   EXPECT_TRUE(p.ok());
   return ShimClient(std::move(p).value(), timeout);
 }
@@ -119,4 +119,4 @@ TEST(ParseAnswersTest, HelloRejectsUnknownRoleAndVersion) {
 }
 
 }  // namespace
-}  // namespace mcx::sut
+}  // namespace mcx::shim

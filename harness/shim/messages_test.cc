@@ -1,8 +1,8 @@
-#include "harness/reference/messages.h"
+#include "harness/shim/messages.h"
 
 #include <gtest/gtest.h>
 
-namespace mcx::reference {
+namespace mcx::shim {
 namespace {
 
 using nlohmann::json;
@@ -91,4 +91,4 @@ TEST(MessagesTest, PartnerRejection) {
 }
 
 }  // namespace
-}  // namespace mcx::reference
+}  // namespace mcx::shim

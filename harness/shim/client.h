@@ -2,8 +2,8 @@
 // object per line; each harness request carries "id" and "type", and the shim
 // answers with one line carrying the same "id". Everything a shim sends is
 // hostile input: answers are validated field by field with precise errors.
-#ifndef MCXTEST_HARNESS_SUT_SHIM_PROTOCOL_H_
-#define MCXTEST_HARNESS_SUT_SHIM_PROTOCOL_H_
+#ifndef MCXTEST_HARNESS_SHIM_CLIENT_H_
+#define MCXTEST_HARNESS_SHIM_CLIENT_H_
 
 #include <chrono>
 #include <memory>
@@ -17,7 +17,7 @@
 #include "crypto/result.h"
 #include "harness/sut/process.h"
 
-namespace mcx::sut {
+namespace mcx::shim {
 
 inline constexpr int kShimProtocolVersion = 1;
 
@@ -40,7 +40,7 @@ struct CallOutcome {
   CallFailure failure = CallFailure::kNone;
   std::string detail;            // human explanation, quoted excerpt of bad output
   nlohmann::json answer;         // the validated answer object when failure == kNone
-  std::optional<ExitInfo> exit;  // when the shim is gone
+  std::optional<sut::ExitInfo> exit;  // when the shim is gone
   bool ok() const { return failure == CallFailure::kNone; }
 };
 
@@ -52,7 +52,7 @@ struct HelloAnswer {
 
 class ShimClient {
  public:
-  ShimClient(std::unique_ptr<SutProcess> process, std::chrono::milliseconds timeout)
+  ShimClient(std::unique_ptr<sut::SutProcess> process, std::chrono::milliseconds timeout)
       : process_(std::move(process)), timeout_(timeout) {}
 
   // Sends `request` (an object; "id" is filled in) and waits for its answer.
@@ -61,27 +61,27 @@ class ShimClient {
   CallOutcome Call(nlohmann::json request);
 
   // Sends "shutdown" (best effort) and stops the process.
-  ExitInfo Shutdown();
+  sut::ExitInfo Shutdown();
 
   std::vector<std::string> StderrTail() const { return process_->StderrTail(); }
-  SutProcess& process() { return *process_; }
+  sut::SutProcess& process() { return *process_; }
 
  private:
   CallOutcome Fail(CallFailure failure, std::string detail);
 
-  std::unique_ptr<SutProcess> process_;
+  std::unique_ptr<sut::SutProcess> process_;
   std::chrono::milliseconds timeout_;
   int next_id_ = 1;
   std::optional<CallOutcome> dead_;
 };
 
 // A Result error names the field and what was wrong. (The answers to the
-// other requests are read by harness/reference/messages.h.)
+// other requests are read by harness/shim/messages.h.)
 Result<HelloAnswer> ParseHelloAnswer(const nlohmann::json& answer);
 
 // Shortens arbitrary shim output for a report line (printable, bounded).
 std::string Excerpt(const std::string& text, size_t max_chars = 120);
 
-}  // namespace mcx::sut
+}  // namespace mcx::shim
 
-#endif  // MCXTEST_HARNESS_SUT_SHIM_PROTOCOL_H_
+#endif  // MCXTEST_HARNESS_SHIM_CLIENT_H_

@@ -1,9 +1,9 @@
-#include "harness/sut/shim_protocol.h"
+#include "harness/shim/client.h"
 
 #include <cctype>
 #include <cstdio>
 
-namespace mcx::sut {
+namespace mcx::shim {
 namespace {
 
 using nlohmann::json;
@@ -79,21 +79,21 @@ CallOutcome ShimClient::Call(json request) {
     if (exit) return Fail(CallFailure::kExited, "the SUT " + exit->ToString() + " before reading '" + type + "'");
     return Fail(CallFailure::kWriteFailed, written.error().message());
   }
-  ReadResult line = process_->ReadLine(timeout_);
+  sut::ReadResult line = process_->ReadLine(timeout_);
   switch (line.outcome) {
-    case ReadOutcome::kTimeout:
+    case sut::ReadOutcome::kTimeout:
       return Fail(CallFailure::kTimeout, "no answer to '" + type + "' within " +
                                              std::to_string(timeout_.count()) + " ms");
-    case ReadOutcome::kEof: {
-      ExitInfo exit = process_->Stop(std::chrono::milliseconds(500));
+    case sut::ReadOutcome::kEof: {
+      sut::ExitInfo exit = process_->Stop(std::chrono::milliseconds(500));
       CallOutcome out = Fail(CallFailure::kExited, "the SUT " + exit.ToString() + " while handling '" + type + "'");
       out.exit = exit;
       dead_ = out;
       return out;
     }
-    case ReadOutcome::kLineTooLong:
+    case sut::ReadOutcome::kLineTooLong:
       return Fail(CallFailure::kLineTooLong, "answer to '" + type + "' exceeds the line limit");
-    case ReadOutcome::kLine:
+    case sut::ReadOutcome::kLine:
       break;
   }
   json answer = json::parse(line.line, nullptr, /*allow_exceptions=*/false);
@@ -116,7 +116,7 @@ CallOutcome ShimClient::Call(json request) {
   return ok;
 }
 
-ExitInfo ShimClient::Shutdown() {
+sut::ExitInfo ShimClient::Shutdown() {
   if (!dead_) {
     json request = {{"type", "shutdown"}, {"id", next_id_++}};
     (void)process_->WriteLine(request.dump(), std::chrono::milliseconds(1000));
@@ -149,4 +149,4 @@ Result<HelloAnswer> ParseHelloAnswer(const json& answer) {
   return hello;
 }
 
-}  // namespace mcx::sut
+}  // namespace mcx::shim

@@ -1,8 +1,8 @@
 // The requests of the shim protocol (docs/shim-protocol.md) as C++ values,
 // with their JSON forms. The engine sends them to a SUT; the reference
 // implementation (in-process, or as //harness/sut:reference_sut) handles them.
-#ifndef MCXTEST_HARNESS_REFERENCE_MESSAGES_H_
-#define MCXTEST_HARNESS_REFERENCE_MESSAGES_H_
+#ifndef MCXTEST_HARNESS_SHIM_MESSAGES_H_
+#define MCXTEST_HARNESS_SHIM_MESSAGES_H_
 
 #include <cstdint>
 #include <map>
@@ -16,7 +16,7 @@
 #include "crypto/result.h"
 #include "crypto/secret.h"
 
-namespace mcx::reference {
+namespace mcx::shim {
 
 struct Party {
   std::string uri;
@@ -125,6 +125,6 @@ Result<std::vector<SentGktp>> GktpListFromJson(const nlohmann::json& j);
 Result<PartnerAnswer> PartnerAnswerFromJson(const nlohmann::json& j);
 Result<DeliverAnswer> DeliverAnswerFromJson(const nlohmann::json& j);
 
-}  // namespace mcx::reference
+}  // namespace mcx::shim
 
-#endif  // MCXTEST_HARNESS_REFERENCE_MESSAGES_H_
+#endif  // MCXTEST_HARNESS_SHIM_MESSAGES_H_
