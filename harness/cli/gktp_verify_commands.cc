@@ -12,7 +12,7 @@
 #include "harness/cli/command.h"
 #include "harness/cli/message_input.h"
 #include "harness/reference/reference.h"
-#include "harness/shim/messages.h"
+#include "harness/shim/requests.h"
 #include "kms/key_store.h"
 #include "kms/ntp_time.h"
 #include "mikey/gktp_builder.h"
@@ -40,9 +40,9 @@ Result<kms::KeyStore> OpenStore(const std::string& store, const std::string& pro
   Result<nlohmann::json> doc = ParseBoundedJson(text, {.max_size = kMaxProvisionFileSize});
   SecureZero(text.data(), text.size());  // it holds the identities' private keys
   if (!doc.ok()) return doc.error().WithContext(provision);
-  auto ids = shim::ProvisionFromJson(*doc);
-  if (!ids.ok()) return ids.error().WithContext(provision);
-  return reference::StoreFromProvisioning(*ids);
+  auto request = shim::ProvisionFromJson(*doc);
+  if (!request.ok()) return request.error().WithContext(provision);
+  return reference::StoreFromProvisioning(request->identities);
 }
 
 void AddVerify(CLI::App& group, CommandContext& ctx) {

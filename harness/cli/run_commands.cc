@@ -111,16 +111,17 @@ Status ProbeSut(const std::string& command, std::chrono::milliseconds timeout, s
   auto process = sut::SutProcess::Start(po);
   if (!process.ok()) return process.error();
   shim::ShimClient shim(std::move(process).value(), timeout);
-  auto out = shim.Call({{"type", "hello"}, {"protocol", shim::kShimProtocolVersion}, {"test_case", "probe"}});
+  shim::HelloRequest probe;
+  probe.test_case = "probe";
+  auto hello = shim.Ask<shim::HelloCall>(probe);
   shim.Shutdown();
-  if (!out.ok()) {
+  if (!hello.call.ok()) {
     std::string tail;
     for (const auto& l : shim.StderrTail()) tail += "\n  " + l;
-    return Error(ErrorCode::kIo, out.detail + tail);
+    return Error(ErrorCode::kIo, hello.call.detail + tail);
   }
-  auto hello = shim::ParseHelloAnswer(out.answer);
-  if (!hello.ok()) return hello.error();
-  *description = hello->name + " " + hello->version;
+  if (hello.malformed) return *hello.malformed;
+  *description = hello.answer->name + " " + hello.answer->version;
   return Status::Ok();
 }
 

@@ -15,8 +15,10 @@
 #include "crypto/srtp_key.h"
 #include "crypto/uid.h"
 #include "harness/reference/reference.h"
+#include "harness/shim/answers.h"
 #include "harness/shim/client.h"
-#include "harness/shim/messages.h"
+#include "harness/shim/protocol.h"
+#include "harness/shim/requests.h"
 #include "harness/sut/process.h"
 #include "kms/annex_d.h"
 #include "kms/drbg.h"
@@ -30,7 +32,6 @@ namespace mcx::engine {
 namespace {
 
 using checks::CheckList;
-using nlohmann::json;
 using shim::Party;
 using scenario::Scenario;
 using scenario::SutRole;
@@ -526,21 +527,25 @@ class CaseRunner {
   void Run();
 
  private:
-  bool Call(const json& request, json* answer);
-  // Call() and parse the answer; on any failure the verdict is set and
-  // nothing returned.
-  template <typename T>
-  std::optional<T> Ask(const json& request, Result<T> (*parse)(const json&), const char* expected) {
-    json answer;
-    if (!Call(request, &answer)) return std::nullopt;
-    Result<T> parsed = parse(answer);
-    if (!parsed.ok()) {
-      flow_.Fail("SUT.RESPONSE", parsed.error().message(), expected, "malformed answer");
-      Fail(Verdict::kError, "protocol-error: " + parsed.error().message());
+  // Sends a request of shim/protocol.h and reads its answer; on any failure
+  // the verdict is set and nothing returned. `malformed` is what the
+  // SUT.RESPONSE check shows for an answer that is not valid.
+  template <typename C>
+  std::optional<typename C::Answer> Ask(const typename C::Request& request,
+                                        const char* malformed = "malformed answer") {
+    shim::Reply<typename C::Answer> reply = shim_->Ask<C>(request);
+    if (!reply.call.ok()) {
+      CallFailed(reply.call);
       return std::nullopt;
     }
-    return std::move(parsed).value();
+    if (reply.malformed) {
+      flow_.Fail("SUT.RESPONSE", reply.malformed->message(), C::kExpectedAnswer, malformed);
+      Fail(Verdict::kError, "protocol-error: " + reply.malformed->message());
+      return std::nullopt;
+    }
+    return std::move(reply.answer);
   }
+  void CallFailed(const shim::CallOutcome& out);
   void Fail(Verdict verdict, const std::string& summary) {
     r_.verdict = verdict;
     r_.summary = summary;
@@ -571,21 +576,15 @@ class CaseRunner {
   CheckList flow_;
 };
 
-bool CaseRunner::Call(const json& request, json* answer) {
-  shim::CallOutcome out = shim_->Call(request);
-  if (out.ok()) {
-    *answer = std::move(out.answer);
-    return true;
-  }
+void CaseRunner::CallFailed(const shim::CallOutcome& out) {
   if (out.failure == shim::CallFailure::kUnimplemented) {
     Fail(Verdict::kSkipped, out.detail);
-    return false;
+    return;
   }
   flow_.Fail("SUT.RESPONSE", std::string(shim::CallFailureName(out.failure)) + ": " + out.detail, "an answer",
              shim::CallFailureName(out.failure));
   Fail(out.failure == shim::CallFailure::kShimError ? Verdict::kFailed : Verdict::kError,
        std::string(shim::CallFailureName(out.failure)) + ": " + out.detail);
-  return false;
 }
 
 shim::RegroupRequest CaseRunner::MakeRegroupRequest() const {
@@ -622,7 +621,7 @@ shim::RegroupRequest CaseRunner::MakeRegroupRequest() const {
 
 void CaseRunner::RunPrimaryGms() {
   shim::RegroupRequest req = MakeRegroupRequest();
-  auto gktps = Ask(shim::ToJson(req), &shim::GktpListFromJson, "a list of GKTPs");
+  auto gktps = Ask<shim::RegroupRequestCall>(req);
   if (!gktps) return;
   bool multi = s_.procedure == scenario::Procedure::kMultiDomainRegroup;
   auto clock = StepClock();
@@ -792,7 +791,7 @@ void CaseRunner::RunPartnerGms() {
     }
   }
   Record(delivered);
-  auto parsed = Ask(shim::ToJson(n), &shim::PartnerAnswerFromJson, "GKTPs or a rejection");
+  auto parsed = Ask<shim::RegroupNotificationCall>(n);
   if (!parsed) return;
   if (expect_reject) {
     bool ok = parsed->rejected && parsed->gktps.empty();
@@ -872,7 +871,7 @@ void CaseRunner::RunUe() {
   SecretBytes rand = kms::DrbgOctets(rand_key.span(), AsSpan(s_.id), 16);
   req.srtp_rand = Bytes(rand.span().begin(), rand.span().end());
   Record(delivered);
-  auto parsed = Ask(shim::ToJson(req), &shim::DeliverAnswerFromJson, "accepted/rejected");
+  auto parsed = Ask<shim::DeliverGktpCall>(req);
   if (!parsed) return;
   if (s_.expect.outcome == scenario::Expectation::Outcome::kReject) {
     flow_.Expect(!parsed->accepted, "UE.REJECT",
@@ -912,18 +911,15 @@ void CaseRunner::Run() {
   if (!process.ok()) return Fail(Verdict::kError, "SUT could not be started: " + process.error().ToString());
   shim_ = std::make_unique<shim::ShimClient>(std::move(process).value(), o_.timeout);
 
-  json answer;
-  json hello = {{"type", "hello"},        {"protocol", shim::kShimProtocolVersion},
-                {"seed", o_.seed},        {"clock_ntp_seconds", world_->t0},
-                {"test_case", s_.id},     {"role", scenario::SutRoleName(s_.role)}};
-  if (Call(hello, &answer)) {
-    auto parsed = shim::ParseHelloAnswer(answer);
+  shim::HelloRequest hello;
+  hello.seed = o_.seed;
+  hello.clock_ntp_seconds = world_->t0;
+  hello.test_case = s_.id;
+  hello.role = scenario::SutRoleName(s_.role);
+  if (auto answer = Ask<shim::HelloCall>(hello, "malformed")) {
     std::string role = scenario::SutRoleName(s_.role);
-    if (!parsed.ok()) {
-      flow_.Fail("SUT.RESPONSE", parsed.error().message(), "a hello answer", "malformed");
-      Fail(Verdict::kError, "protocol-error: " + parsed.error().message());
-    } else if (std::find(parsed->roles.begin(), parsed->roles.end(), role) == parsed->roles.end()) {
-      Fail(Verdict::kSkipped, parsed->name + " does not play role " + role);
+    if (std::find(answer->roles.begin(), answer->roles.end(), role) == answer->roles.end()) {
+      Fail(Verdict::kSkipped, answer->name + " does not play role " + role);
     } else {
       r_.verdict = Verdict::kPassed;  // until something says otherwise
     }
@@ -931,7 +927,8 @@ void CaseRunner::Run() {
 
   if (r_.verdict == Verdict::kPassed) {
     // Provision the identities the SUT plays, for every key period the case touches.
-    std::vector<shim::ProvisionedIdentity> ids;
+    shim::ProvisionRequest provision;
+    std::vector<shim::ProvisionedIdentity>& ids = provision.identities;
     auto clock = StepClock();
     std::vector<uint64_t> times = {clock.at(7), clock.at(14)};
     auto add = [&](const std::string& uri, const std::string& kms) -> Status {
@@ -949,7 +946,7 @@ void CaseRunner::Run() {
     }
     if (!st.ok()) {
       Fail(Verdict::kError, "harness could not provision: " + st.error().ToString());
-    } else if (Call(shim::ToJson(ids), &answer)) {
+    } else if (Ask<shim::ProvisionCall>(provision)) {
       switch (s_.role) {
         case SutRole::kPrimaryGms: RunPrimaryGms(); break;
         case SutRole::kPartnerGms: RunPartnerGms(); break;

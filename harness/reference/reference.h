@@ -14,7 +14,8 @@
 #include <vector>
 
 #include "crypto/result.h"
-#include "harness/shim/messages.h"
+#include "harness/shim/answers.h"
+#include "harness/shim/requests.h"
 #include "kms/key_store.h"
 #include "mikey/gktp_builder.h"
 #include "mikey/gktp_verifier.h"

@@ -1,28 +1,10 @@
 #include "harness/shim/client.h"
 
-#include <cctype>
-#include <cstdio>
+#include "harness/shim/excerpt.h"
 
 namespace mcx::shim {
-namespace {
 
 using nlohmann::json;
-
-Error FieldError(const std::string& field, const std::string& problem) {
-  return Error(ErrorCode::kParse, "answer field '" + field + "': " + problem);
-}
-
-Result<std::string> GetString(const json& obj, const std::string& field, bool required = true) {
-  auto it = obj.find(field);
-  if (it == obj.end()) {
-    if (required) return FieldError(field, "missing");
-    return std::string();
-  }
-  if (!it->is_string()) return FieldError(field, std::string("expected a string, got ") + it->type_name());
-  return it->get<std::string>();
-}
-
-}  // namespace
 
 const char* CallFailureName(CallFailure failure) {
   switch (failure) {
@@ -37,24 +19,6 @@ const char* CallFailureName(CallFailure failure) {
     case CallFailure::kShimError: return "sut-error";
   }
   return "?";
-}
-
-std::string Excerpt(const std::string& text, size_t max_chars) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (out.size() >= max_chars) {
-      out += "...";
-      break;
-    }
-    if (std::isprint(c)) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    }
-  }
-  return out;
 }
 
 CallOutcome ShimClient::Fail(CallFailure failure, std::string detail) {
@@ -118,35 +82,10 @@ CallOutcome ShimClient::Call(json request) {
 
 sut::ExitInfo ShimClient::Shutdown() {
   if (!dead_) {
-    json request = {{"type", "shutdown"}, {"id", next_id_++}};
+    json request = {{"type", kShutdownType}, {"id", next_id_++}};
     (void)process_->WriteLine(request.dump(), std::chrono::milliseconds(1000));
   }
   return process_->Stop(std::chrono::milliseconds(2000));
-}
-
-Result<HelloAnswer> ParseHelloAnswer(const json& answer) {
-  HelloAnswer hello;
-  MCX_ASSIGN_OR_RETURN(hello.name, GetString(answer, "name"));
-  MCX_ASSIGN_OR_RETURN(hello.version, GetString(answer, "version"));
-  auto protocol = answer.find("protocol");
-  if (protocol != answer.end() &&
-      (!protocol->is_number_integer() || protocol->get<int64_t>() != kShimProtocolVersion)) {
-    return FieldError("protocol", "this harness speaks version " + std::to_string(kShimProtocolVersion) +
-                                      ", the shim answered " + protocol->dump());
-  }
-  auto roles = answer.find("roles");
-  if (roles == answer.end()) return FieldError("roles", "missing");
-  if (!roles->is_array()) return FieldError("roles", "expected an array of role names");
-  for (size_t i = 0; i < roles->size(); ++i) {
-    const json& r = (*roles)[i];
-    if (!r.is_string()) return FieldError("roles[" + std::to_string(i) + "]", "expected a string");
-    std::string role = r.get<std::string>();
-    if (role != "primary-gms" && role != "partner-gms" && role != "ue") {
-      return FieldError("roles[" + std::to_string(i) + "]", "unknown role '" + Excerpt(role, 40) + "'");
-    }
-    hello.roles.push_back(role);
-  }
-  return hello;
 }
 
 }  // namespace mcx::shim

@@ -1,7 +1,8 @@
-// The mcxtest SUT shim protocol, version 1 (docs/shim-protocol.md): one JSON
-// object per line; each harness request carries "id" and "type", and the shim
-// answers with one line carrying the same "id". Everything a shim sends is
-// hostile input: answers are validated field by field with precise errors.
+// The harness's side of a conversation with a shim (docs/shim-protocol.md):
+// one JSON object per line; each request carries "id" and "type", and the
+// shim answers with one line carrying the same "id". Everything a shim sends
+// is hostile input: lines are checked here, answers field by field by the
+// readers of answers.h.
 #ifndef MCXTEST_HARNESS_SHIM_CLIENT_H_
 #define MCXTEST_HARNESS_SHIM_CLIENT_H_
 
@@ -15,11 +16,10 @@
 
 #include "crypto/bytes.h"
 #include "crypto/result.h"
+#include "harness/shim/protocol.h"
 #include "harness/sut/process.h"
 
 namespace mcx::shim {
-
-inline constexpr int kShimProtocolVersion = 1;
 
 // Why a call to the shim produced no usable answer. Each maps to a verdict:
 // kUnimplemented skips the test case, everything else fails it.
@@ -44,10 +44,13 @@ struct CallOutcome {
   bool ok() const { return failure == CallFailure::kNone; }
 };
 
-struct HelloAnswer {
-  std::string name;
-  std::string version;
-  std::vector<std::string> roles;
+// The answer to one request of protocol.h: none (the call failed), a
+// malformed one, or a valid one.
+template <typename Answer>
+struct Reply {
+  CallOutcome call;                // !call.ok(): there is no answer
+  std::optional<Error> malformed;  // an answer that is not a valid Answer: the field and why
+  std::optional<Answer> answer;    // the validated answer
 };
 
 class ShimClient {
@@ -59,6 +62,23 @@ class ShimClient {
   // Lines with another id are protocol errors; once the shim failed, every
   // further call fails fast with the same outcome.
   CallOutcome Call(nlohmann::json request);
+
+  // Call() with a request of protocol.h, and its answer read strictly.
+  template <typename C>
+  Reply<typename C::Answer> Ask(const typename C::Request& request) {
+    nlohmann::json j = C::RequestJson(request);
+    j["type"] = C::kType;
+    Reply<typename C::Answer> reply;
+    reply.call = Call(std::move(j));
+    if (!reply.call.ok()) return reply;
+    Result<typename C::Answer> read = C::ReadAnswer(reply.call.answer);
+    if (read.ok()) {
+      reply.answer = std::move(read).value();
+    } else {
+      reply.malformed = read.error();
+    }
+    return reply;
+  }
 
   // Sends "shutdown" (best effort) and stops the process.
   sut::ExitInfo Shutdown();
@@ -74,13 +94,6 @@ class ShimClient {
   int next_id_ = 1;
   std::optional<CallOutcome> dead_;
 };
-
-// A Result error names the field and what was wrong. (The answers to the
-// other requests are read by harness/shim/messages.h.)
-Result<HelloAnswer> ParseHelloAnswer(const nlohmann::json& answer);
-
-// Shortens arbitrary shim output for a report line (printable, bounded).
-std::string Excerpt(const std::string& text, size_t max_chars = 120);
 
 }  // namespace mcx::shim
 

@@ -38,7 +38,7 @@ TEST(ShimClientTest, HelloRoundTrip) {
       R"(json.dumps({"id": r["id"], "name": "demo", "version": "1.2", "protocol": 1, "roles": ["ue"]}))");
   auto out = shim.Call({{"type", "hello"}, {"protocol", 1}});
   ASSERT_TRUE(out.ok()) << out.detail;
-  auto hello = ParseHelloAnswer(out.answer);
+  auto hello = HelloAnswerFromJson(out.answer);
   ASSERT_TRUE(hello.ok()) << hello.error().ToString();
   EXPECT_EQ(hello->name, "demo");
   EXPECT_EQ(hello->roles, std::vector<std::string>{"ue"});
@@ -108,14 +108,35 @@ TEST(ShimClientTest, ExitBeforeAnswerIsReported) {
   EXPECT_NE(out.detail.find("code 4"), std::string::npos) << out.detail;
 }
 
-TEST(ParseAnswersTest, HelloRejectsUnknownRoleAndVersion) {
-  EXPECT_FALSE(ParseHelloAnswer(json{{"name", "a"}, {"version", "1"}, {"roles", {"gateway"}}}).ok());
-  EXPECT_FALSE(ParseHelloAnswer(json{{"name", "a"}, {"version", "1"}, {"roles", "ue"}}).ok());
-  EXPECT_FALSE(
-      ParseHelloAnswer(json{{"name", "a"}, {"version", "1"}, {"protocol", 2}, {"roles", {"ue"}}}).ok());
-  auto missing = ParseHelloAnswer(json{{"version", "1"}, {"roles", {"ue"}}});
-  ASSERT_FALSE(missing.ok());
-  EXPECT_NE(missing.error().message().find("'name'"), std::string::npos);
+TEST(ShimClientTest, AskSendsTheTypeAndReadsTheAnswer) {
+  auto shim = StartPythonShim(
+      R"(json.dumps({"id": r["id"], "name": r["type"] + "/" + r["test_case"], "version": "1", "roles": [r["role"]]}))");
+  HelloRequest hello;
+  hello.test_case = "UE-001";
+  hello.role = "ue";
+  auto reply = shim.Ask<HelloCall>(hello);
+  ASSERT_TRUE(reply.call.ok()) << reply.call.detail;
+  ASSERT_TRUE(reply.answer.has_value());
+  EXPECT_FALSE(reply.malformed.has_value());
+  EXPECT_EQ(reply.answer->name, "hello/UE-001");
+  EXPECT_EQ(reply.answer->roles, std::vector<std::string>{"ue"});
+}
+
+TEST(ShimClientTest, AskReportsAMalformedAnswerByField) {
+  auto shim = StartPythonShim(R"(json.dumps({"id": r["id"], "accepted": True, "gmk_id": "xyz"}))");
+  auto reply = shim.Ask<DeliverGktpCall>(DeliverRequest{});
+  ASSERT_TRUE(reply.call.ok()) << reply.call.detail;
+  EXPECT_FALSE(reply.answer.has_value());
+  ASSERT_TRUE(reply.malformed.has_value());
+  EXPECT_NE(reply.malformed->message().find("gmk_id"), std::string::npos) << reply.malformed->message();
+}
+
+TEST(ShimClientTest, AskPassesCallFailuresOn) {
+  auto shim = StartPythonShim(R"(json.dumps({"id": r["id"], "error": "unimplemented"}))");
+  auto reply = shim.Ask<RegroupRequestCall>(RegroupRequest{});
+  EXPECT_EQ(reply.call.failure, CallFailure::kUnimplemented);
+  EXPECT_FALSE(reply.answer.has_value());
+  EXPECT_FALSE(reply.malformed.has_value());
 }
 
 }  // namespace

@@ -1,4 +1,6 @@
-#include "harness/shim/messages.h"
+#include "harness/shim/answers.h"
+#include "harness/shim/excerpt.h"
+#include "harness/shim/requests.h"
 
 #include <gtest/gtest.h>
 
@@ -88,6 +90,76 @@ TEST(MessagesTest, PartnerRejection) {
   ASSERT_TRUE(back.ok());
   EXPECT_TRUE(back->rejected);
   EXPECT_TRUE(back->gktps.empty());
+}
+
+TEST(MessagesTest, HelloRequestWritesOnlyWhatItHas) {
+  HelloRequest probe;
+  probe.test_case = "probe";
+  EXPECT_EQ(ToJson(probe), (json{{"protocol", 1}, {"test_case", "probe"}}));
+  HelloRequest full = probe;
+  full.seed = 7;
+  full.clock_ntp_seconds = 3913056000;
+  full.role = "ue";
+  auto back = HelloRequestFromJson(ToJson(full));
+  ASSERT_TRUE(back.ok()) << back.error().ToString();
+  EXPECT_EQ(back->seed, 7u);
+  EXPECT_EQ(back->clock_ntp_seconds, 3913056000u);
+  EXPECT_EQ(back->role, "ue");
+  EXPECT_EQ(back->test_case, "probe");
+  auto bad = HelloRequestFromJson(json{{"seed", "seven"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message().find("'seed'"), std::string::npos);
+}
+
+TEST(MessagesTest, HelloAnswerRoundTrips) {
+  HelloAnswer a{"mcxtest-reference", "0.1.0", {"primary-gms", "ue"}};
+  json j = ToJson(a);
+  EXPECT_EQ(j["protocol"], kShimProtocolVersion);
+  auto back = HelloAnswerFromJson(j);
+  ASSERT_TRUE(back.ok()) << back.error().ToString();
+  EXPECT_EQ(back->name, a.name);
+  EXPECT_EQ(back->roles, a.roles);
+}
+
+TEST(MessagesTest, HelloRejectsUnknownRoleAndVersion) {
+  EXPECT_FALSE(HelloAnswerFromJson(json{{"name", "a"}, {"version", "1"}, {"roles", {"gateway"}}}).ok());
+  EXPECT_FALSE(HelloAnswerFromJson(json{{"name", "a"}, {"version", "1"}, {"roles", "ue"}}).ok());
+  EXPECT_FALSE(
+      HelloAnswerFromJson(json{{"name", "a"}, {"version", "1"}, {"protocol", 2}, {"roles", {"ue"}}}).ok());
+  auto missing = HelloAnswerFromJson(json{{"version", "1"}, {"roles", {"ue"}}});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message().find("'name'"), std::string::npos);
+}
+
+TEST(MessagesTest, ProvisionRoundTripsAndNamesBadEntries) {
+  ProvisionRequest r;
+  r.identities.push_back({"sip:alice@police.example", "kms.police.example", "<init/>", "<prov/>", ""});
+  auto back = ProvisionFromJson(ToJson(r));
+  ASSERT_TRUE(back.ok()) << back.error().ToString();
+  ASSERT_EQ(back->identities.size(), 1u);
+  EXPECT_EQ(back->identities[0].keyprov_xml, "<prov/>");
+  json bad = ToJson(r);
+  bad["identities"][0].erase("init_xml");
+  auto e = ProvisionFromJson(bad);
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.error().message().find("identities[0].init_xml"), std::string::npos) << e.error().message();
+  EXPECT_EQ(ToJson(ProvisionAnswer{}), (json{{"ok", true}}));
+}
+
+TEST(MessagesTest, RegroupAnswerRoundTrips) {
+  std::vector<SentGktp> gktps = {{7, "sip:gms@fire.example", {0x01, 0x1a}}, {14, "sip:a@x", {0x01}}};
+  auto back = GktpListFromJson(GktpsAnswerJson(gktps));
+  ASSERT_TRUE(back.ok()) << back.error().ToString();
+  ASSERT_EQ(back->size(), 2u);
+  EXPECT_EQ((*back)[0].step, 7);
+  EXPECT_EQ((*back)[1].recipient, "sip:a@x");
+  EXPECT_EQ((*back)[0].message, gktps[0].message);
+}
+
+TEST(MessagesTest, ExcerptIsPrintableAndBounded) {
+  EXPECT_EQ(Excerpt("ok"), "ok");
+  EXPECT_EQ(Excerpt(std::string("a\x1b\x00", 3)), "a\\x1b\\x00");
+  EXPECT_EQ(Excerpt(std::string(200, 'x'), 10), std::string(10, 'x') + "...");
 }
 
 }  // namespace

@@ -2,31 +2,63 @@
 // role correctly with mcxtest's reference implementation. `./mcxtest run`
 // tests it by default; `--defect NAME` turns it into a realistic broken
 // implementation for the mutation test (`--list-defects` names them all).
-#include <cstdio>
-#include <cstring>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "harness/cli/version.h"
 #include "harness/reference/reference.h"
-#include "harness/shim/messages.h"
+#include "harness/shim/dispatch.h"
 
 namespace {
 
-using nlohmann::json;
 using namespace mcx;
 
-void Answer(const json& request, json answer) {
-  answer["id"] = request.contains("id") ? request["id"] : json(nullptr);
-  std::cout << answer.dump() << "\n" << std::flush;
-}
+// The reference implementation behind the shim protocol: provisioning
+// replaces its key store and restarts it.
+class ReferenceShim : public shim::RequestHandler {
+ public:
+  ReferenceShim(std::set<std::string> defects, std::optional<uint64_t> seed)
+      : defects_(std::move(defects)), seed_(seed) {}
 
-void AnswerError(const json& request, const std::string& error) { Answer(request, {{"error", error}}); }
+  bool provisioned() const override { return impl_ != nullptr; }
+
+  Result<shim::HelloAnswer> HandleHello(const shim::HelloRequest& request) override {
+    if (!seed_ && request.seed) seed_ = request.seed;
+    std::string name = defects_.empty() ? "mcxtest-reference" : "mcxtest-reference+" + *defects_.begin();
+    return shim::HelloAnswer{name, kMcxtestVersion, {"primary-gms", "partner-gms", "ue"}};
+  }
+
+  Result<shim::ProvisionAnswer> HandleProvision(const shim::ProvisionRequest& request) override {
+    auto built = reference::StoreFromProvisioning(request.identities);
+    if (!built.ok()) return built.error().WithContext("provisioning rejected");
+    impl_.reset();
+    store_.emplace(std::move(built).value());
+    impl_ = std::make_unique<reference::ReferenceImplementation>(*store_, defects_, seed_);
+    return shim::ProvisionAnswer{};
+  }
+
+  Result<std::vector<shim::SentGktp>> HandleRegroupRequest(const shim::RegroupRequest& request) override {
+    return impl_->HandleRegroupRequest(request);
+  }
+
+  Result<shim::PartnerAnswer> HandleRegroupNotification(const shim::RegroupNotification& notification) override {
+    return impl_->HandleRegroupNotification(notification);
+  }
+
+  Result<shim::DeliverAnswer> HandleDeliverGktp(const shim::DeliverRequest& request) override {
+    return impl_->HandleDeliver(request);
+  }
+
+ private:
+  const std::set<std::string> defects_;
+  std::optional<uint64_t> seed_;
+  std::optional<kms::KeyStore> store_;
+  std::unique_ptr<reference::ReferenceImplementation> impl_;
+};
 
 int Usage() {
   std::cerr << "usage: reference_sut [--defect NAME]... [--seed N] [--list-defects]\n";
@@ -59,91 +91,7 @@ int main(int argc, char** argv) {
       return Usage();
     }
   }
-
-  std::optional<kms::KeyStore> store;
-  std::unique_ptr<reference::ReferenceImplementation> impl;
-  std::string line;
-  while (std::getline(std::cin, line)) {
-    if (line.empty()) continue;
-    json request = json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (request.is_discarded() || !request.is_object() || !request.contains("type") ||
-        !request["type"].is_string()) {
-      std::cerr << "reference_sut: ignoring a line that is not a request\n";
-      continue;
-    }
-    std::string type = request["type"].get<std::string>();
-    if (type == "shutdown") return 0;
-    if (type == "hello") {
-      if (!seed && request.contains("seed") && request["seed"].is_number_unsigned()) {
-        seed = request["seed"].get<uint64_t>();
-      }
-      std::string name = defects.empty() ? "mcxtest-reference" : "mcxtest-reference+" + *defects.begin();
-      Answer(request, {{"name", name},
-                       {"version", kMcxtestVersion},
-                       {"protocol", 1},
-                       {"roles", {"primary-gms", "partner-gms", "ue"}}});
-      continue;
-    }
-    if (type == "provision") {
-      auto ids = shim::ProvisionFromJson(request);
-      if (!ids.ok()) {
-        AnswerError(request, "bad provision request: " + ids.error().message());
-        continue;
-      }
-      auto built = reference::StoreFromProvisioning(*ids);
-      if (!built.ok()) {
-        AnswerError(request, "provisioning rejected: " + built.error().ToString());
-        continue;
-      }
-      impl.reset();
-      store.emplace(std::move(built).value());
-      impl = std::make_unique<reference::ReferenceImplementation>(*store, defects, seed);
-      Answer(request, {{"ok", true}});
-      continue;
-    }
-    if (!impl) {
-      AnswerError(request, "not provisioned");
-      continue;
-    }
-    if (type == "regroup-request") {
-      auto r = shim::RegroupRequestFromJson(request);
-      if (!r.ok()) {
-        AnswerError(request, "bad regroup-request: " + r.error().message());
-        continue;
-      }
-      auto gktps = impl->HandleRegroupRequest(*r);
-      if (!gktps.ok()) {
-        AnswerError(request, gktps.error().ToString());
-        continue;
-      }
-      Answer(request, {{"gktps", shim::GktpListJson(*gktps)}});
-    } else if (type == "regroup-notification") {
-      auto n = shim::RegroupNotificationFromJson(request);
-      if (!n.ok()) {
-        AnswerError(request, "bad regroup-notification: " + n.error().message());
-        continue;
-      }
-      auto a = impl->HandleRegroupNotification(*n);
-      if (!a.ok()) {
-        AnswerError(request, a.error().ToString());
-        continue;
-      }
-      Answer(request, shim::ToJson(*a));
-    } else if (type == "deliver-gktp") {
-      auto d = shim::DeliverRequestFromJson(request);
-      if (!d.ok()) {
-        AnswerError(request, "bad deliver-gktp: " + d.error().message());
-        continue;
-      }
-      auto a = impl->HandleDeliver(*d);
-      if (!a.ok()) {
-        AnswerError(request, a.error().ToString());
-        continue;
-      }
-      Answer(request, shim::ToJson(*a));
-    } else {
-      AnswerError(request, "unimplemented");
-    }
-  }
+  ReferenceShim shim(std::move(defects), seed);
+  shim::Serve(std::cin, std::cout, std::cerr, shim);
   return 0;
 }

@@ -1,8 +1,9 @@
 // The requests of the shim protocol (docs/shim-protocol.md) as C++ values,
-// with their JSON forms. The engine sends them to a SUT; the reference
-// implementation (in-process, or as //harness/sut:reference_sut) handles them.
-#ifndef MCXTEST_HARNESS_SHIM_MESSAGES_H_
-#define MCXTEST_HARNESS_SHIM_MESSAGES_H_
+// with their JSON forms: ToJson() is what the harness sends (without "type"
+// and "id", which ShimClient adds), the *FromJson() readers are what a shim
+// (the reference SUT) reads, strictly: errors name the field.
+#ifndef MCXTEST_HARNESS_SHIM_REQUESTS_H_
+#define MCXTEST_HARNESS_SHIM_REQUESTS_H_
 
 #include <cstdint>
 #include <map>
@@ -14,9 +15,10 @@
 
 #include "crypto/bytes.h"
 #include "crypto/result.h"
-#include "crypto/secret.h"
 
 namespace mcx::shim {
+
+inline constexpr int kShimProtocolVersion = 1;
 
 struct Party {
   std::string uri;
@@ -29,6 +31,28 @@ struct GktpOptions {
   std::string key_params = "none";  // none | rel15 | rel13
   bool sakke_to_self = false;
   uint8_t cs_id = 4;
+};
+
+// Always first. A probe of the SUT before a run sends only a test case name.
+struct HelloRequest {
+  int protocol = kShimProtocolVersion;
+  std::optional<uint64_t> seed;
+  std::optional<uint64_t> clock_ntp_seconds;
+  std::string test_case;
+  std::optional<std::string> role;  // primary-gms, partner-gms or ue
+};
+
+// Identity key material as a KMS would deliver it (Annex D XML documents).
+struct ProvisionedIdentity {
+  std::string uri;
+  std::string kms_uri;
+  std::string init_xml;
+  std::string keyprov_xml;
+  std::string certcache_xml;
+};
+
+struct ProvisionRequest {
+  std::vector<ProvisionedIdentity> identities;
 };
 
 struct GroupMember {
@@ -54,7 +78,7 @@ struct RegroupRequest {
   // With every member and whether it is affiliated: the GMS keys the
   // affiliated members of its own domain only (the partner GMS keys its own).
   std::vector<ConstituentGroup> constituent_groups;
-  std::map<int, uint64_t> step_clock;     // step -> NTP seconds for T
+  std::map<int, uint64_t> step_clock;  // step -> NTP seconds for T
   GktpOptions options;
 };
 
@@ -77,54 +101,18 @@ struct DeliverRequest {
   Bytes srtp_rand;
 };
 
-// One GKTP as sent at a procedure step.
-struct SentGktp {
-  int step = 0;
-  std::string recipient;
-  Bytes message;
-};
-
-struct PartnerAnswer {
-  std::vector<SentGktp> gktps;
-  bool rejected = false;
-  std::string reason;
-};
-
-struct DeliverAnswer {
-  bool accepted = false;
-  std::string reason;
-  uint32_t gmk_id = 0;
-  Bytes srtp_master_key;
-  Bytes srtp_master_salt;
-};
-
-// Identity key material as a KMS would deliver it (Annex D XML documents).
-struct ProvisionedIdentity {
-  std::string uri;
-  std::string kms_uri;
-  std::string init_xml;
-  std::string keyprov_xml;
-  std::string certcache_xml;
-};
-
+nlohmann::json ToJson(const HelloRequest& r);
+nlohmann::json ToJson(const ProvisionRequest& r);
 nlohmann::json ToJson(const RegroupRequest& r);
 nlohmann::json ToJson(const RegroupNotification& r);
 nlohmann::json ToJson(const DeliverRequest& r);
-nlohmann::json ToJson(const std::vector<ProvisionedIdentity>& identities);
-nlohmann::json ToJson(const PartnerAnswer& a);
-nlohmann::json ToJson(const DeliverAnswer& a);
-nlohmann::json GktpListJson(const std::vector<SentGktp>& gktps);
 
-// Strict readers; errors name the field. (The SUT side reads requests, the
-// harness side reads answers: both are untrusted.)
+Result<HelloRequest> HelloRequestFromJson(const nlohmann::json& j);
+Result<ProvisionRequest> ProvisionFromJson(const nlohmann::json& j);
 Result<RegroupRequest> RegroupRequestFromJson(const nlohmann::json& j);
 Result<RegroupNotification> RegroupNotificationFromJson(const nlohmann::json& j);
 Result<DeliverRequest> DeliverRequestFromJson(const nlohmann::json& j);
-Result<std::vector<ProvisionedIdentity>> ProvisionFromJson(const nlohmann::json& j);
-Result<std::vector<SentGktp>> GktpListFromJson(const nlohmann::json& j);
-Result<PartnerAnswer> PartnerAnswerFromJson(const nlohmann::json& j);
-Result<DeliverAnswer> DeliverAnswerFromJson(const nlohmann::json& j);
 
 }  // namespace mcx::shim
 
-#endif  // MCXTEST_HARNESS_SHIM_MESSAGES_H_
+#endif  // MCXTEST_HARNESS_SHIM_REQUESTS_H_

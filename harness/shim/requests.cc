@@ -1,91 +1,13 @@
-#include "harness/shim/messages.h"
+#include "harness/shim/requests.h"
 
-#include <cstdio>
+#include <cstdlib>
+
+#include "harness/shim/json_fields.h"
 
 namespace mcx::shim {
 namespace {
 
 using nlohmann::json;
-
-Error FieldError(const std::string& field, const std::string& problem) {
-  return Error(ErrorCode::kParse, "field '" + field + "': " + problem);
-}
-
-// Field readers over untrusted JSON: missing or mistyped fields are errors
-// naming the field, never exceptions.
-class Fields {
- public:
-  Fields(const json& obj, std::string prefix) : obj_(obj), prefix_(std::move(prefix)) {}
-
-  bool Has(const std::string& key) const { return obj_.is_object() && obj_.contains(key); }
-  std::string Name(const std::string& key) const { return prefix_.empty() ? key : prefix_ + "." + key; }
-
-  Result<std::string> String(const std::string& key) const {
-    if (!Has(key)) return FieldError(Name(key), "missing");
-    const json& v = obj_.at(key);
-    if (!v.is_string()) return FieldError(Name(key), std::string("expected a string, got ") + v.type_name());
-    return v.get<std::string>();
-  }
-  Result<std::string> OptionalString(const std::string& key, const std::string& fallback) const {
-    if (!Has(key)) return fallback;
-    return String(key);
-  }
-  Result<uint64_t> Unsigned(const std::string& key) const {
-    if (!Has(key)) return FieldError(Name(key), "missing");
-    const json& v = obj_.at(key);
-    if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<int64_t>() >= 0)) {
-      return FieldError(Name(key), "expected a non-negative integer");
-    }
-    return v.get<uint64_t>();
-  }
-  Result<bool> Bool(const std::string& key, bool fallback) const {
-    if (!Has(key)) return fallback;
-    const json& v = obj_.at(key);
-    if (!v.is_boolean()) return FieldError(Name(key), "expected true or false");
-    return v.get<bool>();
-  }
-  Result<Bytes> Hex(const std::string& key, size_t expected_size) const {
-    MCX_ASSIGN_OR_RETURN(std::string text, String(key));
-    auto bytes = FromHex(text);
-    if (!bytes.ok()) return FieldError(Name(key), bytes.error().ToString());
-    if (expected_size != 0 && bytes->size() != expected_size) {
-      return FieldError(Name(key), "expected " + std::to_string(expected_size) + " octets, got " +
-                                       std::to_string(bytes->size()));
-    }
-    return *bytes;
-  }
-  Result<Bytes> Base64(const std::string& key) const {
-    MCX_ASSIGN_OR_RETURN(std::string text, String(key));
-    auto bytes = FromBase64(text);
-    if (!bytes.ok()) return FieldError(Name(key), "not base64: " + bytes.error().ToString());
-    if (bytes->empty()) return FieldError(Name(key), "empty message");
-    return *bytes;
-  }
-  Result<const json*> Array(const std::string& key) const {
-    if (!Has(key)) return FieldError(Name(key), "missing");
-    const json& v = obj_.at(key);
-    if (!v.is_array()) return FieldError(Name(key), "expected an array");
-    return &v;
-  }
-  Result<const json*> Object(const std::string& key) const {
-    if (!Has(key)) return FieldError(Name(key), "missing");
-    const json& v = obj_.at(key);
-    if (!v.is_object()) return FieldError(Name(key), "expected an object");
-    return &v;
-  }
-
- private:
-  const json& obj_;
-  std::string prefix_;
-};
-
-uint32_t U32(const Bytes& b) { return static_cast<uint32_t>(b[0]) << 24 | b[1] << 16 | b[2] << 8 | b[3]; }
-
-std::string Hex32(uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%08x", v);
-  return buf;
-}
 
 json PartyJson(const Party& p) { return {{"uri", p.uri}, {"kms_uri", p.kms_uri}}; }
 
@@ -136,19 +58,36 @@ Result<GktpOptions> OptionsFrom(const Fields& parent) {
   return o;
 }
 
-Result<SentGktp> SentGktpFrom(const json& item, const std::string& name) {
-  if (!item.is_object()) return FieldError(name, "expected an object");
-  Fields f(item, name);
-  SentGktp g;
-  MCX_ASSIGN_OR_RETURN(uint64_t step, f.Unsigned("step"));
-  if (step < 1 || step > 15) return FieldError(f.Name("step"), "must be a procedure step 1..15");
-  g.step = static_cast<int>(step);
-  MCX_ASSIGN_OR_RETURN(g.recipient, f.String("recipient"));
-  MCX_ASSIGN_OR_RETURN(g.message, f.Base64("b64"));
-  return g;
+}  // namespace
+
+json ToJson(const HelloRequest& r) {
+  json j = {{"protocol", r.protocol}, {"test_case", r.test_case}};
+  if (r.seed) j["seed"] = *r.seed;
+  if (r.clock_ntp_seconds) j["clock_ntp_seconds"] = *r.clock_ntp_seconds;
+  if (r.role) j["role"] = *r.role;
+  return j;
 }
 
-}  // namespace
+Result<HelloRequest> HelloRequestFromJson(const json& j) {
+  Fields f(j, "");
+  HelloRequest r;
+  if (f.Has("protocol")) {
+    MCX_ASSIGN_OR_RETURN(uint64_t protocol, f.Unsigned("protocol"));
+    if (protocol > 1000) return FieldError("protocol", "not a protocol version");
+    r.protocol = static_cast<int>(protocol);
+  }
+  if (f.Has("seed")) {
+    MCX_ASSIGN_OR_RETURN(r.seed, f.Unsigned("seed"));
+  }
+  if (f.Has("clock_ntp_seconds")) {
+    MCX_ASSIGN_OR_RETURN(r.clock_ntp_seconds, f.Unsigned("clock_ntp_seconds"));
+  }
+  MCX_ASSIGN_OR_RETURN(r.test_case, f.OptionalString("test_case", ""));
+  if (f.Has("role")) {
+    MCX_ASSIGN_OR_RETURN(r.role, f.String("role"));
+  }
+  return r;
+}
 
 json ToJson(const RegroupRequest& r) {
   json groups = json::array();
@@ -164,8 +103,7 @@ json ToJson(const RegroupRequest& r) {
   }
   json clock = json::object();
   for (const auto& [step, t] : r.step_clock) clock[std::to_string(step)] = t;
-  json j = {{"type", "regroup-request"},
-            {"procedure", r.procedure},
+  json j = {{"procedure", r.procedure},
             {"requester", r.requester},
             {"temporary_group_id", r.temporary_group_id},
             {"primary_gms", PartyJson(r.primary_gms)},
@@ -240,8 +178,7 @@ Result<RegroupRequest> RegroupRequestFromJson(const json& j) {
 json ToJson(const RegroupNotification& r) {
   json members = json::array();
   for (const auto& m : r.affiliated_members) members.push_back(PartyJson(m));
-  return {{"type", "regroup-notification"},
-          {"primary_gms", PartyJson(r.primary_gms)},
+  return {{"primary_gms", PartyJson(r.primary_gms)},
           {"partner_gms", PartyJson(r.partner_gms)},
           {"temporary_group_id", r.temporary_group_id},
           {"gktp_b64", ToBase64(r.gktp)},
@@ -266,8 +203,7 @@ Result<RegroupNotification> RegroupNotificationFromJson(const json& j) {
 }
 
 json ToJson(const DeliverRequest& r) {
-  return {{"type", "deliver-gktp"},
-          {"ue", r.ue.uri},
+  return {{"ue", r.ue.uri},
           {"ue_kms_uri", r.ue.kms_uri},
           {"sender", r.sender},
           {"gktp_b64", ToBase64(r.gktp)},
@@ -292,22 +228,22 @@ Result<DeliverRequest> DeliverRequestFromJson(const json& j) {
   return r;
 }
 
-json ToJson(const std::vector<ProvisionedIdentity>& identities) {
+json ToJson(const ProvisionRequest& r) {
   json list = json::array();
-  for (const auto& id : identities) {
+  for (const auto& id : r.identities) {
     list.push_back({{"uri", id.uri},
                     {"kms_uri", id.kms_uri},
                     {"init_xml", id.init_xml},
                     {"keyprov_xml", id.keyprov_xml},
                     {"certcache_xml", id.certcache_xml}});
   }
-  return {{"type", "provision"}, {"identities", list}};
+  return {{"identities", list}};
 }
 
-Result<std::vector<ProvisionedIdentity>> ProvisionFromJson(const json& j) {
+Result<ProvisionRequest> ProvisionFromJson(const json& j) {
   Fields f(j, "");
   MCX_ASSIGN_OR_RETURN(const json* list, f.Array("identities"));
-  std::vector<ProvisionedIdentity> out;
+  ProvisionRequest r;
   for (size_t i = 0; i < list->size(); ++i) {
     std::string name = "identities[" + std::to_string(i) + "]";
     if (!(*list)[i].is_object()) return FieldError(name, "expected an object");
@@ -318,70 +254,9 @@ Result<std::vector<ProvisionedIdentity>> ProvisionFromJson(const json& j) {
     MCX_ASSIGN_OR_RETURN(id.init_xml, idf.String("init_xml"));
     MCX_ASSIGN_OR_RETURN(id.keyprov_xml, idf.String("keyprov_xml"));
     MCX_ASSIGN_OR_RETURN(id.certcache_xml, idf.OptionalString("certcache_xml", ""));
-    out.push_back(std::move(id));
+    r.identities.push_back(std::move(id));
   }
-  return out;
-}
-
-json GktpListJson(const std::vector<SentGktp>& gktps) {
-  json list = json::array();
-  for (const auto& g : gktps) {
-    list.push_back({{"step", g.step}, {"recipient", g.recipient}, {"b64", ToBase64(g.message)}});
-  }
-  return list;
-}
-
-Result<std::vector<SentGktp>> GktpListFromJson(const json& j) {
-  Fields f(j, "");
-  MCX_ASSIGN_OR_RETURN(const json* list, f.Array("gktps"));
-  std::vector<SentGktp> out;
-  for (size_t i = 0; i < list->size(); ++i) {
-    MCX_ASSIGN_OR_RETURN(SentGktp g, SentGktpFrom((*list)[i], "gktps[" + std::to_string(i) + "]"));
-    out.push_back(std::move(g));
-  }
-  return out;
-}
-
-json ToJson(const PartnerAnswer& a) {
-  json j = {{"gktps", GktpListJson(a.gktps)}};
-  if (a.rejected) {
-    j["rejected"] = true;
-    j["reason"] = a.reason;
-  }
-  return j;
-}
-
-Result<PartnerAnswer> PartnerAnswerFromJson(const json& j) {
-  PartnerAnswer a;
-  MCX_ASSIGN_OR_RETURN(a.gktps, GktpListFromJson(j));
-  Fields f(j, "");
-  MCX_ASSIGN_OR_RETURN(a.rejected, f.Bool("rejected", false));
-  MCX_ASSIGN_OR_RETURN(a.reason, f.OptionalString("reason", ""));
-  return a;
-}
-
-json ToJson(const DeliverAnswer& a) {
-  if (!a.accepted) return {{"accepted", false}, {"reason", a.reason}};
-  return {{"accepted", true},
-          {"gmk_id", Hex32(a.gmk_id)},
-          {"srtp_master_key", ToHex(a.srtp_master_key)},
-          {"srtp_master_salt", ToHex(a.srtp_master_salt)}};
-}
-
-Result<DeliverAnswer> DeliverAnswerFromJson(const json& j) {
-  Fields f(j, "");
-  DeliverAnswer d;
-  if (!f.Has("accepted") || !j.at("accepted").is_boolean()) return FieldError("accepted", "expected true or false");
-  d.accepted = j.at("accepted").get<bool>();
-  if (!d.accepted) {
-    MCX_ASSIGN_OR_RETURN(d.reason, f.OptionalString("reason", ""));
-    return d;
-  }
-  MCX_ASSIGN_OR_RETURN(Bytes gmk_id, f.Hex("gmk_id", 4));
-  d.gmk_id = U32(gmk_id);
-  MCX_ASSIGN_OR_RETURN(d.srtp_master_key, f.Hex("srtp_master_key", 16));
-  MCX_ASSIGN_OR_RETURN(d.srtp_master_salt, f.Hex("srtp_master_salt", 12));
-  return d;
+  return r;
 }
 
 }  // namespace mcx::shim
