@@ -59,6 +59,9 @@ class KeyStore final : public KeyLookup {
   // A store directory, or a JSON file written by ExportJson (then the store
   // is in-memory). All or nothing; errors name the file and element.
   static Result<KeyStore> Load(const std::string& path);
+  // A JSON export already in memory, as Load reads a file: an in-memory
+  // store; `name` says where the text came from in errors.
+  static Result<KeyStore> LoadJsonExport(std::string_view json, const std::string& name);
   // Load(dir) if it holds a store, else Create(dir).
   static Result<KeyStore> OpenOrCreate(const std::string& dir);
 

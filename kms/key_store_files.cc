@@ -252,8 +252,7 @@ Result<KeyStore> KeyStore::Load(const std::string& path) {
   if (fs::is_regular_file(status)) {
     MCX_ASSIGN_OR_RETURN(std::string text, ReadFile(path, kMaxJsonExportSize));
     WipeOnExit wipe{text};
-    MCX_ASSIGN_OR_RETURN(std::unique_ptr<State> state, ParseJsonExport(text, path));
-    return KeyStore(std::move(state));
+    return LoadJsonExport(text, path);
   }
   return IoError(path, "neither a key store directory nor a JSON export");
 }

@@ -339,6 +339,11 @@ Result<std::unique_ptr<KeyStore::State>> ParseJsonExport(std::string_view text, 
 }
 
 
+Result<KeyStore> KeyStore::LoadJsonExport(std::string_view json, const std::string& name) {
+  MCX_ASSIGN_OR_RETURN(std::unique_ptr<State> state, ParseJsonExport(json, name));
+  return KeyStore(std::move(state));
+}
+
 std::string ExportJsonOf(const KeyStore::State& state, bool include_secrets) {
   Json root;
   root["format"] = kStoreFormat;

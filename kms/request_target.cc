@@ -50,6 +50,22 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
 
 }  // namespace
 
+std::string PercentEncodeSegment(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                            c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out.push_back(ch);
+    } else {
+      out += {'%', kHex[c >> 4], kHex[c & 0x0f]};
+    }
+  }
+  return out;
+}
+
 Result<KmsRequestTarget> ParseKmsRequestTarget(std::string_view target) {
   std::string_view path = target.substr(0, target.find('?'));
   if (path.empty() || path.front() != '/') return InvalidArgument("request target must be an absolute path");

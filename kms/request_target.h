@@ -34,6 +34,10 @@ struct KmsRequestTarget {
 // malformed one.
 Result<KmsRequestTarget> ParseKmsRequestTarget(std::string_view target);
 
+// RFC 3986 percent-encoding of one path segment (unreserved characters kept),
+// as clients name an identity or KMS in a target.
+std::string PercentEncodeSegment(std::string_view text);
+
 }  // namespace mcx::kms
 
 #endif  // MCXTEST_KMS_REQUEST_TARGET_H_

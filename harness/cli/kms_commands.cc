@@ -19,6 +19,7 @@
 #include "kms/http_server.h"
 #include "kms/key_store.h"
 #include "kms/ntp_time.h"
+#include "kms/request_target.h"
 
 namespace mcx::cli {
 namespace {
@@ -38,21 +39,6 @@ int Emit(CommandContext& ctx, const std::string& path, const std::string& conten
     return Reject(ctx, "cannot write " + s.error().message());
   }
   return kExitOk;
-}
-
-// RFC 3986 percent-encoding of one path segment (unreserved characters kept).
-std::string PercentEncode(const std::string& text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-        c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += {'%', kHex[c >> 4], kHex[c & 0x0f]};
-    }
-  }
-  return out;
 }
 
 // The client request URL a real client would have used for a resource.
@@ -121,7 +107,7 @@ int RunProvision(CommandContext& ctx, const ProvisionFlags& f) {
   if (!params.ok()) return Reject(ctx, params.error().ToString());
   const uint64_t period_start = params->user_key_offset + *period_no * params->user_key_period;
   response.client_req_url = ClientReqUrl(
-      f.kms, "keyprov/" + PercentEncode(f.identity) + "/" + kms::NtpTimestampHex(f.at.empty() ? period_start : when));
+      f.kms, "keyprov/" + kms::PercentEncodeSegment(f.identity) + "/" + kms::NtpTimestampHex(f.at.empty() ? period_start : when));
   response.type = kms::KmsMessageType::kKeyProv;
   response.key_sets.push_back(std::move(key_set).value());
   std::string xml = kms::WriteKmsResponse(response);
