@@ -13,7 +13,7 @@ mcx_fuzz_dict() {
     mikey_parse|gktp_verify|dissector) echo "fuzz/dict/mikey.dict" ;;
     kms_xml) echo "fuzz/dict/xml.dict" ;;
     scenario_yaml) echo "fuzz/dict/yaml.dict" ;;
-    shim_response) echo "fuzz/dict/json.dict" ;;
+    shim_response|kms_json) echo "fuzz/dict/json.dict" ;;
     *) echo "" ;;
   esac
 }
