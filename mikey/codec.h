@@ -17,6 +17,7 @@
 #include "crypto/bytes.h"
 #include "crypto/result.h"
 #include "mikey/message.h"
+#include "mikey/wire_layout.h"
 
 namespace mcx::mikey {
 
@@ -27,6 +28,11 @@ Result<Message> Parse(ByteSpan wire);
 // allocates nothing once it has warmed up. On error `*message` is valid
 // but unspecified.
 Status ParseInto(ByteSpan wire, Message* message);
+
+// The same, also recording in `*layout` (cleared first) where every field
+// sits: what a dissector shows. On error the layout still covers every
+// field read before the failure (see wire_layout.h).
+Status ParseInto(ByteSpan wire, Message* message, WireLayout* layout);
 
 // Recomputes every derived field (next payload, lengths, #CS). Fails when a
 // field does not fit its wire width (e.g. a 300-octet RAND), when a GENERAL
