@@ -20,6 +20,7 @@
 #include "harness/report/console.h"
 #include "harness/report/html.h"
 #include "harness/report/report_writer.h"
+#include "harness/report/text.h"
 #include "harness/scenario/scenario.h"
 #include "harness/shim/client.h"
 
@@ -213,7 +214,8 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
     std::string line = report::CaseLine(r, i + 1, cases->size());
     if (line.empty() || line.back() != '\n') line += "\n";
     *ctx.out << line;
-    if (r.verdict == engine::Verdict::kFailed || r.verdict == engine::Verdict::kError) {
+    if (r.verdict == engine::Verdict::kFailed || r.verdict == engine::Verdict::kError ||
+        r.verdict == engine::Verdict::kInconclusive) {
       *ctx.out << report::CaseDetails(r);
     }
     ctx.out->flush();
@@ -234,8 +236,7 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
     *ctx.err << "mcxtest: interrupted; the reports hold the " << run.cases.size() << " case(s) that ran\n";
     return 130;
   }
-  bool ok = run.Count(engine::Verdict::kFailed) == 0 && run.Count(engine::Verdict::kError) == 0;
-  return ok ? kExitOk : kExitRejected;
+  return report::CountCases(run.cases).all.AllPassed() ? kExitOk : kExitRejected;
 }
 
 }  // namespace

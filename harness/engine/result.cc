@@ -10,8 +10,34 @@ const char* VerdictName(Verdict v) {
     case Verdict::kFailed: return "failed";
     case Verdict::kSkipped: return "skipped";
     case Verdict::kError: return "error";
+    case Verdict::kInconclusive: return "inconclusive";
   }
   return "?";
+}
+
+std::optional<Verdict> VerdictFromName(std::string_view name) {
+  for (Verdict v : kAllVerdicts) {
+    if (name == VerdictName(v)) return v;
+  }
+  return std::nullopt;
+}
+
+const char* ControlStatusName(ControlStatus s) {
+  switch (s) {
+    case ControlStatus::kNone: return "none";
+    case ControlStatus::kOff: return "off";
+    case ControlStatus::kAccepted: return "accepted";
+    case ControlStatus::kRejected: return "rejected";
+  }
+  return "?";
+}
+
+std::optional<ControlStatus> ControlStatusFromName(std::string_view name) {
+  for (ControlStatus s : {ControlStatus::kNone, ControlStatus::kOff, ControlStatus::kAccepted,
+                          ControlStatus::kRejected}) {
+    if (name == ControlStatusName(s)) return s;
+  }
+  return std::nullopt;
 }
 
 std::vector<checks::CheckResult> TestCaseResult::AllChecks() const {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "crypto/bytes.h"
@@ -19,8 +20,35 @@ enum class Verdict {
   kFailed,   // a MUST check failed
   kSkipped,  // the SUT does not implement what the case needs
   kError,    // the SUT could not be driven (crash, timeout, garbage)
+  // A negative case whose positive control failed: the SUT rejected the
+  // mutated message but also the valid message it was made from, so the
+  // rejection proves nothing either way.
+  kInconclusive,
 };
-const char* VerdictName(Verdict v);  // "passed", "failed", "skipped", "error"
+// Every verdict, in the order reports list them.
+inline constexpr Verdict kAllVerdicts[] = {Verdict::kPassed, Verdict::kFailed, Verdict::kSkipped, Verdict::kError,
+                                           Verdict::kInconclusive};
+// "passed", "failed", "skipped", "error", "inconclusive"
+const char* VerdictName(Verdict v);
+std::optional<Verdict> VerdictFromName(std::string_view name);
+
+// The positive control of a negative `ue` or `partner-gms` case: before the
+// mutated message, the harness delivers its valid twin (same sender, KMS,
+// options and key period; its own GMK, GMK-ID and RAND). Only a SUT that
+// accepts the twin earns a verdict from rejecting the mutation.
+enum class ControlStatus {
+  kNone,      // the case has no control (a positive case, or a primary-gms case)
+  kOff,       // controls were turned off for the run (--no-controls)
+  kAccepted,  // the SUT accepted the valid twin: the negative verdict stands
+  kRejected,  // the SUT rejected the valid twin: the case is inconclusive
+};
+const char* ControlStatusName(ControlStatus s);  // "none", "off", "accepted", "rejected"
+std::optional<ControlStatus> ControlStatusFromName(std::string_view name);
+
+struct ControlResult {
+  ControlStatus status = ControlStatus::kNone;
+  std::string detail;  // what the SUT answered to the valid twin
+};
 
 // One message of the procedure, as it travelled, with its verification.
 struct MessageRecord {
@@ -42,6 +70,7 @@ struct TestCaseResult {
   std::string source_file;
   Verdict verdict = Verdict::kError;
   std::string summary;  // one line: why it passed / failed
+  ControlResult control;
   std::vector<MessageRecord> messages;
   std::vector<checks::CheckResult> flow_checks;  // FLOW.*, UE.*, PARTNER.*, SUT.*
   std::vector<std::string> sut_stderr_tail;
@@ -66,6 +95,9 @@ struct RunInfo {
   // --pcap-dir of the run, empty if none: case X's trace is
   // <pcap_dir>/<report::SanitizeFileName(X)>.pcap
   std::string pcap_dir;
+  // False when the run was made with --no-controls: negative verdicts then
+  // rest on rejections alone.
+  bool controls = true;
 };
 
 struct RunResult {

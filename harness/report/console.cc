@@ -17,7 +17,6 @@ using engine::Verdict;
 
 constexpr auto kLiveInterval = std::chrono::milliseconds(100);
 constexpr auto kPlainInterval = std::chrono::seconds(5);
-constexpr Verdict kVerdicts[] = {Verdict::kPassed, Verdict::kFailed, Verdict::kSkipped, Verdict::kError};
 
 std::string PadLeft(const std::string& text, size_t width) {
   return text.size() >= width ? text : std::string(width - text.size(), ' ') + text;
@@ -35,6 +34,7 @@ const char* VerdictLabel(Verdict v) {
     case Verdict::kFailed: return "FAIL";
     case Verdict::kSkipped: return "SKIP";
     case Verdict::kError: return "ERROR";
+    case Verdict::kInconclusive: return "INCONCLUSIVE";
   }
   return "?";
 }
@@ -57,6 +57,7 @@ std::string CaseDetails(const TestCaseResult& c) {
   bool explain = c.verdict != Verdict::kPassed;
   if (explain && !c.summary.empty()) out += indent + PrintableText(c.summary) + "\n";
   if (c.verdict == Verdict::kError) out += DescribeSutEnd(c, indent);
+  out += DescribeControl(c, indent);
   // Passes can still carry SHOULD warnings; skips have nothing to list.
   if (c.verdict != Verdict::kSkipped) out += DescribeFailures(c, indent);
   if (c.verdict == Verdict::kFailed && !c.sut_stderr_tail.empty()) out += DescribeSutEnd(c, indent);
@@ -72,20 +73,30 @@ std::string SummaryTable(const engine::RunResult& run) {
   size_t role_width = 4;
   for (const auto& row : rows) role_width = std::max(role_width, row.first.size());
   const size_t column = 9;
+  // "inconclusive" is wider than the other columns; it is shown only when a
+  // case of the run has that verdict, so ordinary summaries keep their shape.
+  const bool with_inconclusive = counts.all.inconclusive > 0;
+  std::vector<Verdict> shown;
+  for (Verdict v : engine::kAllVerdicts) {
+    if (v != Verdict::kInconclusive || with_inconclusive) shown.push_back(v);
+  }
+  auto width = [&](Verdict v) -> size_t { return v == Verdict::kInconclusive ? 14 : column; };
+  size_t line_width = role_width + column;
+  for (Verdict v : shown) line_width += width(v);
   std::string out = PadRight("role", role_width);
-  for (Verdict v : kVerdicts) out += PadLeft(engine::VerdictName(v), column);
+  for (Verdict v : shown) out += PadLeft(engine::VerdictName(v), width(v));
   out += PadLeft("total", column) + "\n";
   for (size_t i = 0; i < rows.size(); ++i) {
-    if (i + 1 == rows.size()) out += std::string(role_width + column * 5, '-') + "\n";
+    if (i + 1 == rows.size()) out += std::string(line_width, '-') + "\n";
     const auto& [role, v] = rows[i];
     out += PadRight(role, role_width);
-    for (Verdict verdict : kVerdicts) out += PadLeft(std::to_string(v.Get(verdict)), column);
+    for (Verdict verdict : shown) out += PadLeft(std::to_string(v.Get(verdict)), width(verdict));
     out += PadLeft(std::to_string(v.total()), column) + "\n";
   }
 
   bool header_done = false;
   for (const auto& c : run.cases) {
-    if (c.verdict != Verdict::kFailed && c.verdict != Verdict::kError) continue;
+    if (c.verdict != Verdict::kFailed && c.verdict != Verdict::kError && c.verdict != Verdict::kInconclusive) continue;
     if (!header_done) out += "\nFailing cases:\n", header_done = true;
     out += "  " + PadRight(VerdictLabel(c.verdict), 5) + "  " + PrintableText(c.id);
     std::vector<std::string> ids = c.FailedCheckIds();
@@ -99,12 +110,14 @@ std::string SummaryTable(const engine::RunResult& run) {
   }
 
   const VerdictCounts& all = counts.all;
-  bool passed = all.failed == 0 && all.error == 0;
+  bool passed = all.AllPassed();
   out += "\n";
   if (run.interrupted) out += "Run INTERRUPTED after " + std::to_string(all.total()) + " case(s).\n";
   out += std::string("Result: ") + (passed ? "PASSED" : "FAILED") + " (" + std::to_string(all.passed) + " passed, " +
          std::to_string(all.failed) + " failed, " + std::to_string(all.skipped) + " skipped, " +
-         std::to_string(all.error) + " error, " + std::to_string(all.total()) + " total)\n";
+         std::to_string(all.error) + " error, " +
+         (with_inconclusive ? std::to_string(all.inconclusive) + " inconclusive, " : "") +
+         std::to_string(all.total()) + " total)\n";
   return out;
 }
 

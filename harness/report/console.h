@@ -18,7 +18,7 @@
 
 namespace mcx::report {
 
-// "PASS", "FAIL", "SKIP", "ERROR".
+// "PASS", "FAIL", "SKIP", "ERROR", "INCONCLUSIVE".
 const char* VerdictLabel(engine::Verdict v);
 
 // "[ 3/12] PASS  UE-ACCEPT-001  UE accepts a valid GKTP (0.42 s)\n"; the
@@ -27,12 +27,13 @@ std::string CaseLine(const engine::TestCaseResult& c, size_t done = 0, size_t to
 
 // The indented lines to print under a case's line: the failed checks (ID,
 // clause, where, detail, expected vs actual) of failures and errors, the
-// SUT's exit and stderr tail for errors, the reason of skips, and SHOULD
-// warnings. Empty for a clean pass.
+// SUT's exit and stderr tail for errors, the reason of skips, what the SUT
+// answered to the valid twin of an inconclusive case, and SHOULD warnings. Empty for a clean pass.
 std::string CaseDetails(const engine::TestCaseResult& c);
 
-// Counts per role x verdict with totals, the failing cases, and a closing
-// verdict line ("PASSED" allows skips, as the exit code does).
+// Counts per role x verdict with totals (the inconclusive column only when
+// a case is), the failing and inconclusive cases, and a closing verdict line
+// ("PASSED" allows skips, as the exit code does).
 std::string SummaryTable(const engine::RunResult& run);
 
 // "[#####.....] 512/10000 members" (work of one long procedure). On a

@@ -114,6 +114,27 @@ TEST(SummaryTableTest, SkipsStillPassAndInterruptionsAreSaid) {
   EXPECT_NE(SummaryTable(engine::RunResult{}).find("0 total"), std::string::npos);
 }
 
+TEST(InconclusiveTest, LineDetailsAndSummaryShowTheFailedControl) {
+  engine::TestCaseResult c = testing::InconclusiveCase();
+  EXPECT_EQ(CaseLine(c).rfind("INCONCLUSIVE UE-035  UE rejects", 0), 0u) << CaseLine(c);
+  std::string details = CaseDetails(c);
+  EXPECT_FALSE(HasRawControl(details)) << details;
+  EXPECT_NE(details.find("        rejected, but it also rejects the valid message\n"), std::string::npos) << details;
+  EXPECT_NE(details.find("control: the SUT rejected the valid twin of the mutated message: rejected: unknown KMS"),
+            std::string::npos)
+      << details;
+  engine::RunResult run;
+  run.cases = {testing::PassingCase(), c};
+  std::string table = SummaryTable(run);
+  EXPECT_EQ(Row(table, "role"),
+            (std::vector<std::string>{"role", "passed", "failed", "skipped", "error", "inconclusive", "total"}));
+  EXPECT_EQ(Row(table, "ue"), (std::vector<std::string>{"ue", "1", "0", "0", "0", "1", "2"}));
+  EXPECT_NE(table.find("Failing cases:\n  INCONCLUSIVE  UE-035"), std::string::npos) << table;
+  EXPECT_NE(table.find("Result: FAILED (1 passed, 0 failed, 0 skipped, 0 error, 1 inconclusive, 2 total)"),
+            std::string::npos)
+      << table;
+}
+
 TEST(ProgressBarTest, RendersFillCountAndUnit) {
   EXPECT_EQ(ProgressBar::Render(512, 10000, "members", 10), "[..........] 512/10000 members");
   EXPECT_EQ(ProgressBar::Render(5000, 10000, "members", 10), "[#####.....] 5000/10000 members");

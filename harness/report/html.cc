@@ -190,6 +190,7 @@ table{border-collapse:collapse}
 .counts li{padding:.3em .9em;border-radius:4px;border:1px solid #bbb}
 .counts strong{font-size:1.5em;margin-left:.3em}
 .v-passed{background:#c8e6c9}.v-failed{background:#ffcdd2}.v-skipped{background:#e1f5fe}.v-error{background:#ffe082}
+.v-inconclusive{background:#e1bee7}
 .v-total{background:#eceff1}
 .badge{display:inline-block;padding:0 .5em;border-radius:3px;border:1px solid #999;font-size:.85em;font-weight:normal}
 #filters{margin:.6em 0;display:flex;flex-wrap:wrap;gap:1em;align-items:center}
@@ -208,6 +209,7 @@ table{border-collapse:collapse}
 section.case{border:1px solid #ccc;border-radius:4px;padding:.6em 1em;margin:1em 0}
 section.case.v-failed,section.case.v-error{border-left:6px solid #c62828}
 section.case.v-passed{border-left:6px solid #2e7d32}section.case.v-skipped{border-left:6px solid #0277bd}
+section.case.v-inconclusive{border-left:6px solid #6a1b9a}
 section.case{background:#fff}
 .meta{display:grid;grid-template-columns:max-content auto;gap:1px 1em;margin:.3em 0}
 .meta dt{color:#555}.meta dd{margin:0;word-break:break-all}
@@ -305,6 +307,8 @@ std::string Summary(const RunResult& run) {
   out += RunInfoRow("mcxtest", "mcxtest-version", info.mcxtest_version);
   out += RunInfoRow("SUT command", "sut-command", info.sut_command, true);
   out += RunInfoRow("state", "run-state", RunStateName(RunStateOf(run)));
+  out += RunInfoRow("positive controls", "controls",
+                    info.controls ? "on" : "off (--no-controls): negative verdicts rest on rejections alone");
   if (!info.pcap_dir.empty()) out += RunInfoRow("pcap directory", "pcap-dir", info.pcap_dir, true);
   out += "</table>\n<ul class=\"counts\">\n";
   auto count = [&](const char* name, const char* css, int n) {
@@ -315,6 +319,7 @@ std::string Summary(const RunResult& run) {
   count("failed", "v-failed", counts.all.failed);
   count("skipped", "v-skipped", counts.all.skipped);
   count("error", "v-error", counts.all.error);
+  count("inconclusive", "v-inconclusive", counts.all.inconclusive);
   count("total", "v-total", counts.all.total());
   out += "</ul>\n<p>Reproduce: <code id=\"command-line\">" + Esc(info.command_line) + "</code></p>\n";
   if (run.interrupted) out += "<p class=\"note\">The run was interrupted; only the cases that ran are shown.</p>\n";
@@ -351,7 +356,9 @@ std::string Matrix(const RunResult& run) {
   std::string out = "<section id=\"matrix\">\n<h2>Check matrix</h2>\n";
   out += "<div id=\"filters\" hidden=\"hidden\">\n";
   out += Options("f-role", "role", std::vector<std::string>(roles.begin(), roles.end()));
-  out += Options("f-verdict", "verdict", {"passed", "failed", "skipped", "error"});
+  std::vector<std::string> verdict_names;
+  for (Verdict v : engine::kAllVerdicts) verdict_names.push_back(engine::VerdictName(v));
+  out += Options("f-verdict", "verdict", verdict_names);
   out += Options("f-family", "check family", families);
   out += "<label>search <input id=\"f-search\" type=\"search\" placeholder=\"case ID, title, check ID\"/></label>\n";
   out += "<span id=\"filter-status\"></span>\n</div>\n";
@@ -778,6 +785,22 @@ std::vector<size_t> DetailedMessages(const TestCaseResult& c) {
   return picked;
 }
 
+// The positive control of a negative case, when it had one: the evidence
+// that its rejection means something (or, rejected, that it does not).
+std::string ControlParagraph(const TestCaseResult& c) {
+  using engine::ControlStatus;
+  std::string text;
+  switch (c.control.status) {
+    case ControlStatus::kNone: return "";
+    case ControlStatus::kOff: text = "positive control off (--no-controls)"; break;
+    case ControlStatus::kAccepted: text = "positive control: the SUT accepted the valid twin of the mutated message"; break;
+    case ControlStatus::kRejected: text = "positive control failed: the SUT rejected the valid twin of the mutated message"; break;
+  }
+  if (!c.control.detail.empty()) text += " (" + c.control.detail + ")";
+  return "<p class=\"control\"" + Attr("data-control", engine::ControlStatusName(c.control.status)) + ">" + Esc(text) +
+         "</p>\n";
+}
+
 std::string CaseSection(const TestCaseResult& c, size_t case_index, const std::string& pcap_dir) {
   std::string anchor = HtmlCaseAnchor(c.id);
   std::string verdict = engine::VerdictName(c.verdict);
@@ -801,6 +824,7 @@ std::string CaseSection(const TestCaseResult& c, size_t case_index, const std::s
     out += "<dt>pcap</dt><dd><a class=\"pcap\"" + Attr("href", href) + ">" + Esc(file) + "</a></dd>";
   }
   out += "</dl>\n";
+  out += ControlParagraph(c);
   out += FailuresTable(c);
   if (c.verdict == Verdict::kError || !c.sut_exit.empty() || !c.sut_stderr_tail.empty()) {
     out += "<div class=\"sut-end\">";

@@ -117,7 +117,7 @@ TEST_F(HtmlTest, RowsAreGroupedByRoleThenClause) {
 TEST_F(HtmlTest, FiltersExistButTheMatrixNeedsNoScript) {
   EXPECT_EQ(Str("//*[@id='filters']/@hidden"), "hidden");  // shown by the script only
   EXPECT_EQ(Num("count(//" + E("select") + "[@id='f-role']/" + E("option") + ")"), 4);  // all + 3 roles
-  EXPECT_EQ(Num("count(//" + E("select") + "[@id='f-verdict']/" + E("option") + ")"), 5);
+  EXPECT_EQ(Num("count(//" + E("select") + "[@id='f-verdict']/" + E("option") + ")"), 6);
   EXPECT_GE(Num("count(//" + E("select") + "[@id='f-family']/" + E("option") + ")"), 5);
   EXPECT_EQ(Num("count(//" + E("input") + "[@id='f-search'])"), 1);
   std::string script = Str("//" + E("script"));
@@ -263,6 +263,26 @@ TEST(HtmlWriteTest, WritesTheFileWithPcapLinksRelativeToIt) {
   EXPECT_EQ(XPathString(doc.get(), "//" + E("section") + "[@data-case='UE-ACCEPT-001']//" + E("a") +
                                        "[@class='pcap']/@href"),
             "../pcaps/UE-ACCEPT-001.pcap");
+}
+
+TEST_F(HtmlTest, InconclusiveCasesShowTheirFailedControl) {
+  engine::RunResult run = testing::SampleRun();
+  run.cases.push_back(testing::InconclusiveCase());
+  Render(std::move(run));
+  EXPECT_EQ(Str("//*[@id='count-inconclusive']"), "1");
+  EXPECT_EQ(Str("//*[@id='count-total']"), "5");
+  EXPECT_EQ(Str("//*[@id='controls']"), "on");
+  std::string section = "//" + E("section") + "[@data-case='UE-035']";
+  EXPECT_EQ(Str(section + "/@data-verdict"), "inconclusive");
+  EXPECT_EQ(Str(section + "//" + E("p") + "[@class='control']/@data-control"), "rejected");
+  EXPECT_NE(Str(section + "//" + E("p") + "[@class='control']")
+                .find("positive control failed: the SUT rejected the valid twin of the mutated message"),
+            std::string::npos);
+  EXPECT_EQ(Str("//" + E("tr") + "[@data-case='UE-035']/@data-verdict"), "inconclusive");
+  engine::RunResult off = testing::SampleRun();
+  off.info.controls = false;
+  Render(std::move(off));
+  EXPECT_EQ(Str("//*[@id='controls']").rfind("off (--no-controls)", 0), 0u);
 }
 
 TEST(HtmlEmptyRunTest, AnEmptyOrInterruptedRunStillRenders) {

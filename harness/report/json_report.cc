@@ -89,6 +89,16 @@ class Reader {
     return Status::Ok();
   }
 
+  bool Has(const std::string& key) const { return object_.is_object() && object_.contains(key); }
+
+  Status Bool(const std::string& key, bool* out, bool required = true) const {
+    MCX_ASSIGN_OR_RETURN(const DomJson* value, Get(key, required));
+    if (value == nullptr) return Status::Ok();
+    if (!value->is_boolean()) return TypeError(key, "a boolean", *value);
+    *out = value->get<bool>();
+    return Status::Ok();
+  }
+
   Status Int(const std::string& key, int* out, bool required = true) const {
     MCX_ASSIGN_OR_RETURN(const DomJson* value, Get(key, required));
     if (value == nullptr) return Status::Ok();
@@ -165,10 +175,22 @@ class Reader {
 };
 
 Result<Verdict> ParseVerdict(const std::string& name, const std::string& path) {
-  for (Verdict v : {Verdict::kPassed, Verdict::kFailed, Verdict::kSkipped, Verdict::kError}) {
-    if (name == engine::VerdictName(v)) return v;
+  if (auto v = engine::VerdictFromName(name)) return *v;
+  return FieldError(path, "unknown verdict '" + S(name) + "' (passed, failed, skipped, error, inconclusive)");
+}
+
+Status ReadControl(const Reader& r, engine::ControlResult* control) {
+  if (!r.Has("control")) return Status::Ok();
+  MCX_ASSIGN_OR_RETURN(Reader c, r.Object("control"));
+  std::string status;
+  MCX_RETURN_IF_ERROR(c.String("status", &status));
+  auto parsed = engine::ControlStatusFromName(status);
+  if (!parsed) {
+    return FieldError(Child(c.path(), "status"),
+                      "unknown control status '" + S(status) + "' (none, off, accepted, rejected)");
   }
-  return FieldError(path, "unknown verdict '" + S(name) + "' (passed, failed, skipped, error)");
+  control->status = *parsed;
+  return c.String("detail", &control->detail, false);
 }
 
 Status ReadCheck(const Reader& r, checks::CheckResult* check) {
@@ -230,6 +252,7 @@ Status ReadCase(const Reader& r, TestCaseResult* c) {
   MCX_RETURN_IF_ERROR(r.String("verdict", &verdict));
   MCX_ASSIGN_OR_RETURN(c->verdict, ParseVerdict(verdict, Child(r.path(), "verdict")));
   MCX_RETURN_IF_ERROR(r.String("summary", &c->summary, false));
+  MCX_RETURN_IF_ERROR(ReadControl(r, &c->control));
   MCX_RETURN_IF_ERROR(r.Double("seconds", &c->seconds, false));
   MCX_RETURN_IF_ERROR(ReadChecks(r, "flow_checks", &c->flow_checks));
   MCX_ASSIGN_OR_RETURN(const DomJson* messages, r.Array("messages", false));
@@ -266,6 +289,7 @@ Result<RunResult> ReadDocument(const DomJson& document) {
   MCX_RETURN_IF_ERROR(info.String("started_at", &run.info.started_at, false));
   MCX_RETURN_IF_ERROR(info.String("mcxtest_version", &run.info.mcxtest_version, false));
   MCX_RETURN_IF_ERROR(info.String("pcap_dir", &run.info.pcap_dir, false));
+  MCX_RETURN_IF_ERROR(info.Bool("controls", &run.info.controls, false));
   std::string state;
   MCX_RETURN_IF_ERROR(root.String("state", &state));
   if (state == RunStateName(RunState::kFinished)) {
@@ -333,6 +357,13 @@ Json CaseHeadJson(const TestCaseResult& c) {
   j["source_file"] = S(c.source_file);
   j["verdict"] = engine::VerdictName(c.verdict);
   j["summary"] = S(c.summary);
+  // Only cases with a control carry one, so positive cases read as before.
+  if (c.control.status != engine::ControlStatus::kNone) {
+    Json control;
+    control["status"] = engine::ControlStatusName(c.control.status);
+    if (!c.control.detail.empty()) control["detail"] = S(c.control.detail);
+    j["control"] = std::move(control);
+  }
   j["seconds"] = SanitizedSeconds(c.seconds);
   j["failed_checks"] = StringArray(c.FailedCheckIds());
   j["flow_checks"] = ChecksJson(c.flow_checks);
@@ -376,13 +407,14 @@ Json RunInfoJson(const RunInfo& info) {
   j["mcxtest_version"] = S(info.mcxtest_version);
   // Only when set, so reports of runs without --pcap-dir stay as before.
   if (!info.pcap_dir.empty()) j["pcap_dir"] = S(info.pcap_dir);
+  j["controls"] = info.controls;
   return j;
 }
 
 Json CountsJson(const RunCounts& counts) {
   auto verdicts = [](const VerdictCounts& v) {
     return Json{{"total", v.total()}, {"passed", v.passed}, {"failed", v.failed}, {"skipped", v.skipped},
-                {"error", v.error}};
+                {"error", v.error},   {"inconclusive", v.inconclusive}};
   };
   Json j = verdicts(counts.all);
   Json by_role = Json::object();

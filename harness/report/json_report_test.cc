@@ -38,6 +38,8 @@ void ExpectSameCase(const TestCaseResult& got, const TestCaseResult& want) {
   EXPECT_EQ(got.source_file, want.source_file);
   EXPECT_EQ(got.verdict, want.verdict);
   EXPECT_EQ(got.summary, SanitizeUtf8(want.summary));
+  EXPECT_EQ(got.control.status, want.control.status);
+  EXPECT_EQ(got.control.detail, SanitizeUtf8(want.control.detail));
   EXPECT_DOUBLE_EQ(got.seconds, want.seconds);
   ExpectSameChecks(got.flow_checks, want.flow_checks);
   ASSERT_EQ(got.messages.size(), want.messages.size());
@@ -75,6 +77,34 @@ TEST(JsonReportTest, RoundTripsThroughReadJsonReport) {
   EXPECT_FALSE(back->interrupted);
   ASSERT_EQ(back->cases.size(), run.cases.size());
   for (size_t i = 0; i < run.cases.size(); ++i) ExpectSameCase(back->cases[i], run.cases[i]);
+}
+
+TEST(JsonReportTest, InconclusiveVerdictsControlsAndTheNoControlsFlagRoundTrip) {
+  RunResult run = testing::SampleRun();
+  run.cases.push_back(testing::InconclusiveCase());
+  run.cases[0].control.status = engine::ControlStatus::kOff;
+  run.info.controls = false;
+  json doc = json::parse(JsonReport(run));
+  EXPECT_EQ(doc["run"]["controls"], false);
+  EXPECT_EQ(doc["counts"]["inconclusive"], 1);
+  EXPECT_EQ(doc["counts"]["by_role"]["ue"]["inconclusive"], 1);
+  EXPECT_EQ(doc["cases"][4]["verdict"], "inconclusive");
+  EXPECT_EQ(doc["cases"][4]["control"]["status"], "rejected");
+  EXPECT_EQ(doc["cases"][0]["control"]["status"], "off");
+  EXPECT_FALSE(doc["cases"][1].contains("control")) << "a case without a control carries none";
+  auto back = ReadJsonReport(JsonReport(run));
+  ASSERT_TRUE(back.ok()) << back.error().ToString();
+  EXPECT_FALSE(back->info.controls);
+  ASSERT_EQ(back->cases.size(), run.cases.size());
+  for (size_t i = 0; i < run.cases.size(); ++i) ExpectSameCase(back->cases[i], run.cases[i]);
+
+  std::string bad = JsonReport(run);
+  bad.replace(bad.find("\"rejected\""), 10, "\"maybe\"");
+  auto error = ReadJsonReport(bad);
+  ASSERT_FALSE(error.ok());
+  EXPECT_NE(error.error().ToString().find("cases[4].control.status: unknown control status 'maybe'"),
+            std::string::npos)
+      << error.error().ToString();
 }
 
 TEST(JsonReportTest, HostileStringsAreKeptExceptInvalidUtf8) {

@@ -86,6 +86,15 @@ std::string JunitTestCase(const TestCaseResult& c) {
              XmlEscape(body, XmlContext::kText) + "</error>\n";
       break;
     }
+    case Verdict::kInconclusive: {
+      // An error, not a failure: CI shows it red (the SUT rejects valid
+      // messages), but no check of the case was shown to fail.
+      std::string message = c.summary.empty() ? "rejected, but it also rejects the valid message" : c.summary;
+      body = DescribeControl(c, "") + DescribeFailures(c, "");
+      out += ">\n      <error" + Attr("message", message) + Attr("type", "inconclusive") + ">" +
+             XmlEscape(body, XmlContext::kText) + "</error>\n";
+      break;
+    }
     case Verdict::kSkipped:
       out += ">\n      <skipped" + Attr("message", c.summary.empty() ? "skipped" : c.summary) + "/>\n";
       break;
@@ -107,7 +116,7 @@ DocumentFrame JunitFrame(const engine::RunInfo& info, const std::vector<Verdict>
   for (Verdict v : verdicts) counts.Add(v);
   std::string totals = Attr("tests", std::to_string(counts.total())) +
                        Attr("failures", std::to_string(counts.failed)) +
-                       Attr("errors", std::to_string(counts.error)) +
+                       Attr("errors", std::to_string(counts.error + counts.inconclusive)) +
                        Attr("skipped", std::to_string(counts.skipped)) +
                        Attr("time", FormatSeconds(total_seconds, 3));
   DocumentFrame frame;
@@ -124,6 +133,7 @@ DocumentFrame JunitFrame(const engine::RunInfo& info, const std::vector<Verdict>
   head += Property("command_line", info.command_line);
   head += Property("mcxtest_version", info.mcxtest_version);
   head += Property("run_state", RunStateName(state));
+  head += Property("controls", info.controls ? "on" : "off");
   head += "    </properties>\n";
   frame.tail = "  </testsuite>\n</testsuites>\n";
   return frame;

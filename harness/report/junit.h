@@ -1,7 +1,10 @@
 // JUnit XML for a run: one <testsuite name="mcxtest"> with a <testcase> per
 // test case, so CI systems (Jenkins, GitLab, GitHub annotations) show the
 // verdicts. A failure's type lists the failed check IDs; its body gives each
-// with clause, detail and expected vs actual.
+// with clause, detail and expected vs actual. An inconclusive case is an
+// <error type="inconclusive"> (counted under "errors"): the SUT also
+// rejected the valid message, so nothing was shown to fail, yet CI must not
+// go green.
 #ifndef MCXTEST_HARNESS_REPORT_JUNIT_H_
 #define MCXTEST_HARNESS_REPORT_JUNIT_H_
 

@@ -122,6 +122,27 @@ TEST_F(JunitTest, SkippedCarriesTheReason) {
   EXPECT_EQ(Str("//testcase[3]/@classname"), "mcxtest.partner-gms");
 }
 
+TEST(JunitInconclusiveTest, IsAnErrorOfTypeInconclusiveWithTheControlsAnswer) {
+  engine::RunResult run;
+  run.cases = {testing::PassingCase(), testing::InconclusiveCase()};
+  run.info.controls = true;
+  XmlDocPtr doc = ParseOrFail(JunitXml(run));
+  ASSERT_NE(doc, nullptr);
+  EXPECT_EQ(XPathString(doc.get(), "/testsuites/testsuite/@errors"), "1");
+  EXPECT_EQ(XPathString(doc.get(), "/testsuites/testsuite/@failures"), "0");
+  EXPECT_EQ(XPathString(doc.get(), "//testcase[starts-with(@name,'UE-035')]/error/@type"), "inconclusive");
+  EXPECT_EQ(XPathString(doc.get(), "//testcase[starts-with(@name,'UE-035')]/error/@message"),
+            "rejected, but it also rejects the valid message");
+  std::string body = XPathString(doc.get(), "//testcase[starts-with(@name,'UE-035')]/error");
+  EXPECT_NE(body.find("control: the SUT rejected the valid twin of the mutated message: rejected: unknown KMS"),
+            std::string::npos)
+      << body;
+  EXPECT_EQ(XPathString(doc.get(), "//property[@name='controls']/@value"), "on");
+  run.info.controls = false;
+  XmlDocPtr off = ParseOrFail(JunitXml(run));
+  EXPECT_EQ(XPathString(off.get(), "//property[@name='controls']/@value"), "off");
+}
+
 TEST(JunitEmptyRunTest, EmptyRunIsAValidDocument) {
   XmlDocPtr doc = ParseOrFail(JunitXml(engine::RunResult{}));
   ASSERT_NE(doc, nullptr);

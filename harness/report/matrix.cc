@@ -65,6 +65,7 @@ const char* VerdictSymbol(engine::Verdict v) {
     case engine::Verdict::kFailed: return "\u2717";
     case engine::Verdict::kSkipped: return "s";
     case engine::Verdict::kError: return "!";
+    case engine::Verdict::kInconclusive: return "?";
   }
   return "";
 }
@@ -125,7 +126,7 @@ std::string MatrixHtml(const InteropMatrix& matrix) {
 
   out += "<section id=\"implementations\">\n<h2>Implementations</h2>\n<table class=\"impls\"><thead><tr>"
          "<th>name</th><th>implementation</th><th>command</th><th>passed</th><th>failed</th><th>skipped</th>"
-         "<th>error</th><th>exit</th><th>report</th></tr></thead><tbody>\n";
+         "<th>error</th><th>inconclusive</th><th>exit</th><th>report</th></tr></thead><tbody>\n";
   for (size_t col = 0; col < matrix.columns.size(); ++col) {
     const MatrixColumn& column = matrix.columns[col];
     RunCounts counts = CountCases(column.run.cases);
@@ -133,12 +134,9 @@ std::string MatrixHtml(const InteropMatrix& matrix) {
     out += "<tr" + Attr("id", n) + Attr("data-impl", column.name) + "><th>" + Esc(column.name) + "</th><td>" +
            Esc(column.run.info.implementation_name + " " + column.run.info.implementation_version) +
            "</td><td class=\"command\"><code>" + Esc(column.command) + "</code></td>";
-    for (const char* verdict : {"passed", "failed", "skipped", "error"}) {
-      int value = std::string(verdict) == "passed"   ? counts.all.passed
-                  : std::string(verdict) == "failed" ? counts.all.failed
-                  : std::string(verdict) == "skipped" ? counts.all.skipped
-                                                      : counts.all.error;
-      out += "<td" + Attr("id", n + "-" + verdict) + ">" + std::to_string(value) + "</td>";
+    for (engine::Verdict verdict : engine::kAllVerdicts) {
+      out += "<td" + Attr("id", n + "-" + engine::VerdictName(verdict)) + ">" +
+             std::to_string(counts.all.Get(verdict)) + "</td>";
     }
     out += "<td>" + std::to_string(column.exit_code) + (column.error.empty() ? "" : ": " + Esc(column.error)) +
            "</td><td>";
@@ -154,6 +152,7 @@ std::string MatrixHtml(const InteropMatrix& matrix) {
          "<span id=\"filter-status\"></span>\n</div>\n"
          "<p class=\"legend\"><span class=\"v-passed\">\u2713 passed</span><span class=\"v-failed\">\u2717 failed"
          "</span><span class=\"v-skipped\">s skipped</span><span class=\"v-error\">! error</span>"
+         "<span class=\"v-inconclusive\">? inconclusive (also rejected the valid message)</span>"
          "<span class=\"v-not-run\">not run</span></p>\n"
          "<div class=\"matrix-wrap\">\n<table id=\"interop-matrix\" class=\"matrix interop\">\n<thead><tr>"
          "<th>test case</th><th>role</th>";
@@ -221,7 +220,8 @@ Json MatrixJson(const InteropMatrix& matrix) {
                           {"passed", counts.all.passed},
                           {"failed", counts.all.failed},
                           {"skipped", counts.all.skipped},
-                          {"error", counts.all.error}};
+                          {"error", counts.all.error},
+                          {"inconclusive", counts.all.inconclusive}};
     impls.push_back(std::move(impl));
   }
   j["implementations"] = std::move(impls);

@@ -102,6 +102,22 @@ TEST_F(MatrixTest, ImplementationTableHasCountsAndLinks) {
   EXPECT_EQ(Str("//*[@id='filters']/@hidden"), "hidden");
 }
 
+TEST(MatrixInconclusiveTest, CellsAndCountsShowInconclusive) {
+  InteropMatrix matrix = SampleMatrix();
+  matrix.columns[0].run.cases.push_back(testing::InconclusiveCase());
+  std::string error;
+  XmlDocPtr doc = ParseXml(MatrixHtml(matrix), &error);
+  ASSERT_NE(doc, nullptr) << error;
+  EXPECT_EQ(XPathString(doc.get(), "//" + E("td") + "[@data-case='UE-035' and @data-impl='acme <&>']/@data-verdict"),
+            "inconclusive");
+  EXPECT_EQ(XPathString(doc.get(), "//" + E("td") + "[@data-case='UE-035' and @data-impl='acme <&>']"),
+            "? inconclusive");
+  EXPECT_EQ(XPathString(doc.get(), "//*[@id='impl-1-inconclusive']"), "1");
+  EXPECT_EQ(XPathString(doc.get(), "//*[@id='impl-2-inconclusive']"), "0");
+  nlohmann::ordered_json j = MatrixJson(matrix);
+  EXPECT_EQ(j["implementations"][0]["counts"]["inconclusive"], 1);
+}
+
 TEST_F(MatrixTest, JsonForDashboards) {
   nlohmann::ordered_json j = MatrixJson(matrix_);
   EXPECT_EQ(j["format"], kMatrixFormat);

@@ -154,6 +154,33 @@ TestCaseResult ErrorCase() {
   return c;
 }
 
+TestCaseResult InconclusiveCase() {
+  TestCaseResult c;
+  c.id = "UE-035";
+  c.title = "UE rejects a partner-GMS GKTP with a bad signature";
+  c.role = "ue";
+  c.spec_clauses = {"TS 33.180 7.3.3.3 step 11"};
+  c.verdict = Verdict::kInconclusive;
+  c.summary = "rejected, but it also rejects the valid message";
+  c.control = {engine::ControlStatus::kRejected, "rejected: unknown KMS " + kNasty};
+  c.seconds = 0.3;
+  MessageRecord twin;
+  twin.step = 11;
+  twin.from = "sip:gms@partner.example";
+  twin.to = "sip:alice@primary.example";
+  twin.produced_by = "harness";
+  twin.kind = "gktp";
+  twin.wire = StreamwideWire();
+  twin.note = "positive control: the valid twin of the mutated message";
+  twin.checks = {Check("SIGN.VALID", CheckStatus::kPass)};
+  MessageRecord mutated = twin;
+  mutated.note = "mutation: bad-signature";
+  mutated.checks = {Check("SIGN.VALID", CheckStatus::kFail, "corrupted on purpose")};
+  c.messages = {twin, mutated};
+  c.flow_checks = {Check("UE.REJECT", CheckStatus::kPass, "rejected: unknown KMS")};
+  return c;
+}
+
 engine::RunResult SampleRun() {
   engine::RunResult run;
   run.info.implementation_name = "Acme MCX <server> & \"friends\"";

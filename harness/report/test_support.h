@@ -33,6 +33,9 @@ engine::TestCaseResult FailingCase();  // primary-gms, SIGN.VALID + FLOW.SAME_GM
 engine::TestCaseResult SkippedCase();  // partner-gms, unimplemented
 engine::TestCaseResult ErrorCase();    // ue, crashed SUT with hostile stderr
 engine::RunResult SampleRun();         // the four above, in that order
+// ue, negative case whose positive control the SUT rejected (hostile detail);
+// not part of SampleRun, so the counts of the tests above stay put.
+engine::TestCaseResult InconclusiveCase();
 
 struct XmlDocDeleter {
   void operator()(xmlDoc* doc) const { xmlFreeDoc(doc); }

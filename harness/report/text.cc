@@ -132,6 +132,7 @@ void VerdictCounts::Add(engine::Verdict v) {
     case engine::Verdict::kFailed: ++failed; break;
     case engine::Verdict::kSkipped: ++skipped; break;
     case engine::Verdict::kError: ++error; break;
+    case engine::Verdict::kInconclusive: ++inconclusive; break;
   }
 }
 
@@ -141,6 +142,7 @@ int VerdictCounts::Get(engine::Verdict v) const {
     case engine::Verdict::kFailed: return failed;
     case engine::Verdict::kSkipped: return skipped;
     case engine::Verdict::kError: return error;
+    case engine::Verdict::kInconclusive: return inconclusive;
   }
   return 0;
 }
@@ -218,6 +220,12 @@ std::string DescribeFailures(const engine::TestCaseResult& c, std::string_view i
   DescribeGroups(GroupSutFailures(c, checks::Requirement::kShould), indent,
                  "warnings (SHOULD checks failed):", out);
   return out;
+}
+
+std::string DescribeControl(const engine::TestCaseResult& c, std::string_view indent) {
+  if (c.control.status != engine::ControlStatus::kRejected) return "";
+  return std::string(indent) + "control: the SUT rejected the valid twin of the mutated message" +
+         (c.control.detail.empty() ? "" : ": " + PrintableText(c.control.detail)) + "\n";
 }
 
 std::string DescribeSutEnd(const engine::TestCaseResult& c, std::string_view indent) {

@@ -85,10 +85,14 @@ struct VerdictCounts {
   int failed = 0;
   int skipped = 0;
   int error = 0;
+  int inconclusive = 0;
 
   void Add(engine::Verdict v);
   int Get(engine::Verdict v) const;
-  int total() const { return passed + failed + skipped + error; }
+  int total() const { return passed + failed + skipped + error + inconclusive; }
+  // Nothing failed, errored or stayed inconclusive (skips allowed): what
+  // exit code 0 and "Result: PASSED" mean.
+  bool AllPassed() const { return failed == 0 && error == 0 && inconclusive == 0; }
 };
 
 // Verdict counts overall and per role (roles sorted by name).
@@ -127,6 +131,11 @@ std::vector<FailureGroup> GroupSutFailures(const engine::TestCaseResult& c,
 // SHOULD failures as warnings. Every field is made printable; every line
 // starts with `indent` and ends with '\n'. Empty when nothing failed.
 std::string DescribeFailures(const engine::TestCaseResult& c, std::string_view indent);
+
+// For an inconclusive case: what the SUT answered to the valid twin, as
+// "control: the SUT rejected the valid twin of the mutated message: ...";
+// empty for other cases. Same conventions as DescribeFailures.
+std::string DescribeControl(const engine::TestCaseResult& c, std::string_view indent);
 
 // How the SUT ended and the tail of its stderr, same conventions; empty
 // when the case recorded neither.
