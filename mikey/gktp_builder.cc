@@ -76,6 +76,10 @@ Result<std::shared_ptr<const sakke::PreparedPublicKey>> GktpBuilder::PublicKeyFo
 Result<BuiltGktp> GktpBuilder::Build(const GktpSpec& spec) const {
   const Deviations& dev = spec.deviations;
   if (spec.gmk.size() != 16) return InvalidArgument("GMK must be 16 octets, got " + std::to_string(spec.gmk.size()));
+  // T holds 32-bit NTP seconds: a larger clock would wrap to another time.
+  if (spec.ntp_seconds > 0xffffffffu) {
+    return InvalidArgument("T: " + std::to_string(spec.ntp_seconds) + " NTP seconds do not fit in 32 bits");
+  }
 
   // Key periods follow each party's own KMS; a deviation can freeze them.
   MCX_ASSIGN_OR_RETURN(uint64_t sender_period, PeriodOf(store_, spec.sender.kms_uri, spec.ntp_seconds));

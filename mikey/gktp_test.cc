@@ -271,6 +271,15 @@ TEST_F(BuiltGktpTest, BuildIsDeterministicGivenRandAndEphemerals) {
   EXPECT_EQ(*Serialize(*reparsed), a->wire);
 }
 
+// Issue 17 item 13: T holds 32-bit NTP seconds; 2^32 wrapped to 0 silently.
+TEST_F(BuiltGktpTest, ClockPast32BitsIsRefusedNotWrapped) {
+  GktpSpec spec = BaseSpec();
+  spec.ntp_seconds = uint64_t{1} << 32;
+  auto built = GktpBuilder(*store_).Build(spec);
+  ASSERT_FALSE(built.ok());
+  EXPECT_EQ(built.error().message(), "T: 4294967296 NTP seconds do not fit in 32 bits");
+}
+
 // One deviation per check: the message must fail that check.
 struct DeviationCase {
   const char* check;

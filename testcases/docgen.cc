@@ -105,9 +105,9 @@ characters, invalid UTF-8 and nesting deeper than 64 levels are refused.
 | `options.sp_payload` | bool | `true` | Include the SP payload (default group security profile). |
 | `options.key_params` | `none` \| `rel15` \| `rel13` | `none` | Key parameters (GENERAL EXT 7): none, AES-GCM protected (Rel-15+) or in clear (Rel-13). |
 | `options.sakke_to_self` | bool | `false` | Include the SAKKE-to-self extension (GENERAL EXT 6). |
-| `options.cs_id` | 0..255 | 4 | The crypto session ID: 4 MCPTT group call, 5 MCVideo. |
-| `options.start_ntp_seconds` | NTP seconds | 3913056000 (2024-01-01) | The clock at step 7. |
-| `options.step_advance_seconds` | seconds | 0 | How far the clock moves between step 7 and step 14: puts a key-period boundary between them. |
+| `options.cs_id` | `4` \| `5` | 4 | The crypto session ID (TS 33.180 E.2): 4 MCPTT group call, 5 MCVideo; any other would fail the harness's own `HDR.CSMAP`. |
+| `options.start_ntp_seconds` | NTP seconds, at most 4294967295 | 3913056000 (2024-01-01) | The clock at step 7 (the T payload holds 32-bit NTP seconds). |
+| `options.step_advance_seconds` | seconds | 0 | How far the clock moves between step 7 and step 14: puts a key-period boundary between them. The clock must stay within 32 bits. |
 | `inject.mutation` | mutation name | none | What the harness breaks in the message it hands a `ue` or `partner-gms` SUT (see below). |
 | `inject.params.sender` | `primary-gms` \| `partner-gms` | the UE's home GMS | In a `ue` case: which GMS sends the GKTP (the partner GMS signs under the other domain's KMS). |
 | `expect.outcome` | `accept` \| `reject` | required | `reject` only for `ue` and `partner-gms` cases: the SUT must refuse the message (and a partner GMS must send nothing). |
@@ -118,7 +118,11 @@ procedures must not have one; `partner-gms` cases are multi-domain regroups;
 group creation has exactly one group and no `regroup` section; every regroup
 names at least one constituent group; `inject` and `reject` are for `ue` and
 `partner-gms` cases only; a `ue` case needs an affiliated member (the first one
-is the UE under test).
+is the UE under test). Options are checked against what the engine can build
+correctly: a value its own messages would fail on is refused when the file is
+loaded (`file:line: field: problem`, exit 2), and a case whose valid message
+still fails the harness's own checks is an ERROR of the test case (`test case
+defect: ...`), never a FAIL of the SUT.
 
 What the harness does per role:
 

@@ -28,6 +28,9 @@ using nlohmann::ordered_json;
 // period; a real one is tens of kilobytes.
 constexpr size_t kMaxProvisionFileSize = size_t{16} << 20;
 
+// T carries NTP seconds in 32 bits; a larger value would silently wrap.
+constexpr uint64_t kMaxTNtpSeconds = 0xffffffffu;
+
 std::string Hex32(uint32_t v) { return ToHex(FixedBigEndian(v, 4)); }
 
 // A key store from --store DIR (or an exported JSON file), or from a shim
@@ -146,6 +149,10 @@ void AddBuild(CLI::App& group, CommandContext& ctx) {
     Bytes rand = f->rand.empty() ? Bytes() : in.Hex("--rand", f->rand);
     if (!in.ok()) return UsageError(ctx, in.error());
     if (gmk.size() != 16) return UsageError(ctx, "--gmk must be 16 octets");
+    if (ntp->count() && f->ntp > kMaxTNtpSeconds) {
+      return UsageError(ctx, "--ntp-seconds: " + std::to_string(f->ntp) + " does not fit the 32-bit NTP seconds of "
+                             "the T payload (at most " + std::to_string(kMaxTNtpSeconds) + ")");
+    }
     if (f->key_params != "none" && f->key_params != "rel15" && f->key_params != "rel13") {
       return UsageError(ctx, "--key-params must be none, rel15 or rel13");
     }

@@ -103,5 +103,18 @@ TEST_F(GktpVerifyCliTest, UsageErrors) {
             2);
 }
 
+// Issue 17 item 13: T holds 32-bit NTP seconds; 2^32 wrapped silently to 0.
+TEST_F(GktpVerifyCliTest, BuildRefusesAClockPast32Bits) {
+  std::vector<std::string> args = {"gktp", "build", "--store", dir_, "--from", "sip:gms@police.example",
+                                   "--to", "sip:alice@police.example", "--gmk", kGmk, "--gmk-id", "0abcdef1",
+                                   "--ntp-seconds", "4294967296"};
+  auto r = RunMcxtest(args);
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("--ntp-seconds: 4294967296 does not fit the 32-bit NTP seconds of the T payload"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
 }  // namespace
 }  // namespace mcx

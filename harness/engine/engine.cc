@@ -74,6 +74,12 @@ Result<std::unique_ptr<World>> BuildWorld(const Scenario& s, const EngineOptions
   auto w = std::make_unique<World>();
   w->seed = o.seed;
   w->t0 = s.options.start_ntp_seconds ? s.options.start_ntp_seconds : kDefaultClockNtpSeconds;
+  if (w->t0 + s.options.step_advance_seconds > scenario::kMaxNtpSeconds) {
+    return InvalidArgument("test case defect: " + s.source_file + ": the clock (options.start_ntp_seconds " +
+                           std::to_string(w->t0) + " + options.step_advance_seconds " +
+                           std::to_string(s.options.step_advance_seconds) + ") passes " +
+                           std::to_string(scenario::kMaxNtpSeconds) + " NTP seconds, which the T payload cannot hold");
+  }
   uint64_t case_seed = Fnv1a(s.id, Fnv1a(std::to_string(o.seed)));
   std::vector<std::string> mc_domains;
   for (const auto& [name, d] : s.domains) {
@@ -546,6 +552,19 @@ class CaseRunner {
     return std::move(reply.answer);
   }
   void CallFailed(const shim::CallOutcome& out);
+  // A case expecting acceptance must hand the SUT a message that passes
+  // every MUST check: if the harness's own message fails one, the case asks
+  // for something the engine cannot build correctly, and a SUT rejecting it
+  // is right. The case is then an ERROR, never a FAIL of the SUT.
+  Status CheckOwnMessage(const mikey::GktpVerification& v) const {
+    if (s_.expect.outcome != scenario::Expectation::Outcome::kAccept || !v.checks.AnyMustFailed()) {
+      return Status::Ok();
+    }
+    std::string ids;
+    for (const auto& id : v.checks.FailedIds()) ids += (ids.empty() ? "" : ", ") + id;
+    return InvalidArgument("test case defect: the harness's own valid GKTP fails " + ids + " (" + s_.source_file +
+                           ": check the case's options)");
+  }
   void Fail(Verdict verdict, const std::string& summary) {
     r_.verdict = verdict;
     r_.summary = summary;
@@ -767,6 +786,10 @@ void CaseRunner::RunPartnerGms() {
       VerifyAll(*world_, s_, step7, world_->primary_gms.uri, "harness", clock, o_, "the step-7 GKTP");
   delivered[0].record.note = note;
   bool expect_reject = s_.expect.outcome == scenario::Expectation::Outcome::kReject;
+  if (Status built = CheckOwnMessage(delivered[0].verification); !built.ok()) {
+    Record(delivered);
+    return Fail(Verdict::kError, built.error().message());
+  }
   // As for a UE: a negative case must really be invalid in the named way.
   for (const auto& id : s_.expect.failing_checks) {
     const auto* c = delivered[0].verification.checks.Find(id);
@@ -851,6 +874,10 @@ void CaseRunner::RunUe() {
   delivered[0].record.from = sender.uri;
   const mikey::GktpVerification& hv = delivered[0].verification;
 
+  if (Status built = CheckOwnMessage(hv); !built.ok()) {
+    Record(delivered);
+    return Fail(Verdict::kError, built.error().message());
+  }
   // A negative case is only meaningful if the message really is invalid in
   // the way the case says.
   for (const auto& id : s_.expect.failing_checks) {
@@ -995,6 +1022,9 @@ TestCaseResult RunTestCase(const Scenario& s, const EngineOptions& options) {
   r.spec_clauses = s.spec_clauses;
   r.source_file = s.source_file;
   CaseRunner(s, options, r).Run();
+  // The stderr tail explains failures and errors (docs/shim-protocol.md);
+  // reports of passes and skips do not carry what a vendor's shim logged.
+  if (r.verdict != Verdict::kFailed && r.verdict != Verdict::kError) r.sut_stderr_tail.clear();
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
 }

@@ -109,6 +109,48 @@ TEST(EngineTest, DefectsAreCaughtByTheirChecks) {
   }
 }
 
+// Issue 17 items 13 and 14: options the loader refuses, set in code. The
+// correct reference SUT rightly rejects what the harness then builds: the
+// case is an ERROR of the test case, never a FAIL of the SUT.
+TEST(EngineTest, OptionsTheEngineCannotBuildAreATestCaseErrorNotASutFailure) {
+  for (const char* role : {"ue", "partner-gms"}) {
+    auto s = scenario::ParseScenario(Scenario(std::string("E-CS0-") + role, role, ""), "cs0.yaml");
+    ASSERT_TRUE(s.ok()) << s.error().ToString();
+    s->options.cs_id = 0;
+    EngineOptions o;
+    o.sut_command = ReferenceSut();
+    o.timeout = std::chrono::milliseconds(20000);
+    TestCaseResult r = RunTestCase(*s, o);
+    EXPECT_EQ(r.verdict, Verdict::kError) << role << "\n" << Explain(r);
+    EXPECT_NE(r.summary.find("test case defect: the harness's own valid GKTP fails HDR.CSMAP (cs0.yaml"),
+              std::string::npos)
+        << r.summary;
+    EXPECT_TRUE(r.FailedCheckIds().empty() || !HasFailed(r, "UE.ACCEPT")) << Explain(r);
+
+    s->options.cs_id = 4;
+    s->options.start_ntp_seconds = uint64_t{1} << 32;
+    r = RunTestCase(*s, o);
+    EXPECT_EQ(r.verdict, Verdict::kError) << role << "\n" << Explain(r);
+    EXPECT_NE(r.summary.find("test case defect: cs0.yaml: the clock (options.start_ntp_seconds 4294967296 + "
+                             "options.step_advance_seconds 0) passes 4294967295 NTP seconds"),
+              std::string::npos)
+        << r.summary;
+  }
+}
+
+// Issue 17 item 18: the tail was kept (and reported) for passing cases.
+TEST(EngineTest, StderrTailIsKeptForFailuresOnly) {
+  const std::string noisy = "echo 'shim log line' >&2; exec " + ReferenceSut();
+  TestCaseResult pass = RunYaml(Scenario("E-QUIET", "primary-gms", ""), noisy);
+  EXPECT_EQ(pass.verdict, Verdict::kPassed) << Explain(pass);
+  EXPECT_TRUE(pass.sut_stderr_tail.empty()) << Explain(pass);
+  TestCaseResult fail =
+      RunYaml(Scenario("E-LOUD", "primary-gms", ""), noisy + " --defect member-skipped");
+  EXPECT_EQ(fail.verdict, Verdict::kFailed) << Explain(fail);
+  ASSERT_FALSE(fail.sut_stderr_tail.empty()) << Explain(fail);
+  EXPECT_EQ(fail.sut_stderr_tail.front(), "shim log line");
+}
+
 TEST(EngineTest, MisbehavingShimsGetClearVerdicts) {
   struct Case {
     const char* name;

@@ -235,12 +235,29 @@ Result<Scenario> Loader::Load(YamlNode root) const {
     } else {
       return At(options["key_params"], "options.key_params", "expected none, rel15 or rel13, got '" + kp + "'");
     }
+    // Options are validated against what the engine can build correctly: a
+    // value its own messages would fail on would blame a correct SUT.
     MCX_ASSIGN_OR_RETURN(uint64_t cs_id, Unsigned(options, "cs_id", "options.cs_id", 4));
-    if (cs_id > 255) return At(options["cs_id"], "options.cs_id", "must fit in one octet");
+    if (cs_id != 4 && cs_id != 5) {
+      return At(options["cs_id"], "options.cs_id",
+                "must be 4 (MCPTT group call) or 5 (MCVideo group call), the group CS-IDs of TS 33.180 E.2 "
+                "(HDR.CSMAP), got " + std::to_string(cs_id));
+    }
     o.cs_id = static_cast<uint8_t>(cs_id);
     MCX_ASSIGN_OR_RETURN(o.start_ntp_seconds, Unsigned(options, "start_ntp_seconds", "options.start_ntp_seconds", 0));
+    if (o.start_ntp_seconds > kMaxNtpSeconds) {
+      return At(options["start_ntp_seconds"], "options.start_ntp_seconds",
+                "must be at most " + std::to_string(kMaxNtpSeconds) +
+                    ": the T payload holds 32-bit NTP seconds, got " + std::to_string(o.start_ntp_seconds));
+    }
     MCX_ASSIGN_OR_RETURN(o.step_advance_seconds,
                          Unsigned(options, "step_advance_seconds", "options.step_advance_seconds", 0));
+    if (o.step_advance_seconds > kMaxNtpSeconds ||
+        (o.start_ntp_seconds != 0 && o.start_ntp_seconds + o.step_advance_seconds > kMaxNtpSeconds)) {
+      return At(options["step_advance_seconds"], "options.step_advance_seconds",
+                "moves the clock past " + std::to_string(kMaxNtpSeconds) +
+                    " NTP seconds, which the T payload cannot hold");
+    }
   }
 
   YamlNode inject = root["inject"];

@@ -54,13 +54,16 @@ struct Regroup {
   std::vector<std::string> constituent_groups;
 };
 
+// The T payload carries NTP seconds in 32 bits (era 0, until 2036).
+inline constexpr uint64_t kMaxNtpSeconds = 0xffffffffu;
+
 struct Options {
   bool identity_hiding = false;
   bool sp_payload = true;
   KeyParamsMode key_params = KeyParamsMode::kNone;
   bool sakke_to_self = false;
-  uint8_t cs_id = 4;  // MCPTT group call
-  uint64_t start_ntp_seconds = 0;  // 0: derived from the run's clock
+  uint8_t cs_id = 4;  // MCPTT group call; 5 MCVideo
+  uint64_t start_ntp_seconds = 0;  // 0: derived from the run's clock; <= kMaxNtpSeconds
   // Seconds the clock moves between the key-distribution steps; lets a test
   // put a key-period boundary between step 7 and step 14.
   uint64_t step_advance_seconds = 0;

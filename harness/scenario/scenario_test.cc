@@ -111,7 +111,18 @@ INSTANTIATE_TEST_SUITE_P(
                 "groups[1].members: expected a list"},
         BadCase{"duplicate_group", "id: sip:group-b@fire.example", "id: sip:group-a@police.example", "duplicate group"},
         BadCase{"mutation_for_gms", "expect:\n", "inject:\n  mutation: flip-signature\nexpect:\n",
-                "only ue and partner-gms cases receive a message"}),
+                "only ue and partner-gms cases receive a message"},
+        // Issue 17 items 13 and 14: options the engine cannot build
+        // correctly, which blamed a correct SUT.
+        BadCase{"clock_past_32_bits", "key_params: rel15", "key_params: rel15\n  start_ntp_seconds: 4294967296",
+                "case.yaml:33: options.start_ntp_seconds: must be at most 4294967295: the T payload holds 32-bit "
+                "NTP seconds, got 4294967296"},
+        BadCase{"advance_past_32_bits", "key_params: rel15",
+                "key_params: rel15\n  start_ntp_seconds: 4294967000\n  step_advance_seconds: 296",
+                "case.yaml:34: options.step_advance_seconds: moves the clock past 4294967295 NTP seconds"},
+        BadCase{"cs_id_zero", "key_params: rel15", "key_params: rel15\n  cs_id: 0",
+                "case.yaml:33: options.cs_id: must be 4 (MCPTT group call) or 5 (MCVideo group call)"},
+        BadCase{"cs_id_six", "key_params: rel15", "key_params: rel15\n  cs_id: 6", "options.cs_id: must be 4"}),
     [](const ::testing::TestParamInfo<BadCase>& info) { return info.param.name; });
 
 TEST(ScenarioTest, IdsMayUseDigitsDotsUnderscoresAndHyphensAfterTheFirstCharacter) {
@@ -126,6 +137,15 @@ TEST(ScenarioTest, EmptyAndNonMappingDocumentsAreRejected) {
   EXPECT_FALSE(ParseScenario("", "a.yaml").ok());
   EXPECT_FALSE(ParseScenario("- 1\n- 2\n", "a.yaml").ok());
   EXPECT_FALSE(ParseScenario("\x01\x02\xff: [", "a.yaml").ok());
+}
+
+TEST(ScenarioTest, LargestClockIsAccepted) {
+  std::string text = kValid;
+  text.replace(text.find("key_params: rel15"), 17, "key_params: rel15\n  start_ntp_seconds: 4294967295\n  cs_id: 5");
+  auto s = ParseScenario(text, "case.yaml");
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  EXPECT_EQ(s->options.start_ntp_seconds, 4294967295u);
+  EXPECT_EQ(s->options.cs_id, 5);
 }
 
 TEST(ScenarioTest, MissingFileIsAnError) {
