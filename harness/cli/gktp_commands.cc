@@ -1,7 +1,8 @@
 // `mcxtest gktp ...`: inspect, build and verify Group Key Transport payloads.
 //
 // Exit codes: 0 with the result; 1 with "invalid: <reason>" when the message
-// does not parse (the reason names payload, field and offset); 2 for
+// does not parse (the reason names payload, field and offset; with --json a
+// JSON object {"valid":false,"error","offset"} instead); 2 for
 // command-line problems (no or several inputs, unreadable file, malformed
 // hex or base64).
 #include <fstream>
@@ -18,6 +19,16 @@
 namespace mcx::cli {
 namespace {
 
+// {"valid":false,"error":"<message>","offset":N}: what `inspect --json`
+// prints for a message that does not parse (offset only when known).
+std::string ParseErrorJson(const Error& error) {
+  nlohmann::ordered_json out;
+  out["valid"] = false;
+  out["error"] = error.message();
+  if (error.offset()) out["offset"] = *error.offset();
+  return out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
 void AddInspect(CLI::App& group, CommandContext& ctx) {
   struct Flags {
     MessageInput input;
@@ -32,7 +43,12 @@ void AddInspect(CLI::App& group, CommandContext& ctx) {
     Result<Bytes> wire = ReadMessageInput(f->input);
     if (!wire.ok()) return UsageError(ctx, wire.error().message());
     Result<mikey::Message> message = mikey::Parse(*wire);
-    if (!message.ok()) return Reject(ctx, message.error().ToString());
+    if (!message.ok()) {
+      if (!f->json) return Reject(ctx, message.error().ToString());
+      // A consumer of --json reads stdout as JSON, failures included.
+      *ctx.out << ParseErrorJson(message.error()) << "\n";
+      return kExitRejected;
+    }
     if (f->json) {
       // Key-parameter text is sender-chosen octets: invalid UTF-8 is shown
       // as U+FFFD rather than making the JSON writer throw.

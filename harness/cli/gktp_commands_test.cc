@@ -167,6 +167,20 @@ TEST(GktpInspectTest, MalformedMessageIsInvalidWithOffset) {
       << t.out;
 }
 
+// Issue 17 item 16: --json printed "invalid: ..." text on parse errors.
+TEST(GktpInspectTest, MalformedMessageWithJsonIsAJsonErrorObject) {
+  Bytes wire = WireOf("GMK");
+  wire.pop_back();
+  auto r = RunMcxtest({"gktp", "inspect", "--json", "--hex", ToHex(wire)});
+  EXPECT_EQ(r.exit_code, 1);
+  ASSERT_TRUE(nlohmann::json::accept(r.out)) << r.out;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j.at("valid"), false);
+  EXPECT_EQ(j.at("error").get<std::string>().rfind("SIGN payload: signature length 129 overruns", 0), 0u) << r.out;
+  EXPECT_TRUE(j.at("offset").is_number_unsigned()) << r.out;
+  EXPECT_EQ(r.err, "");
+}
+
 TEST(GktpInspectTest, UsageErrorsExitTwo) {
   const std::string b64 = Base64Of("GMK");
   const std::string missing = std::string(std::getenv("TEST_TMPDIR") ? std::getenv("TEST_TMPDIR") : "/tmp") +

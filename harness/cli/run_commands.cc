@@ -106,7 +106,7 @@ void WriteCaseTrace(CommandContext& ctx, const std::string& dir, bool with_keys,
 
 // Starts the SUT once and says hello: a command that cannot even do that is
 // a setup problem (exit 3), not a list of failed test cases.
-Status ProbeSut(const std::string& command, std::chrono::milliseconds timeout, std::string* description) {
+Result<shim::HelloAnswer> ProbeSut(const std::string& command, std::chrono::milliseconds timeout) {
   sut::ProcessOptions po;
   po.command = command;
   auto process = sut::SutProcess::Start(po);
@@ -122,8 +122,7 @@ Status ProbeSut(const std::string& command, std::chrono::milliseconds timeout, s
     return Error(ErrorCode::kIo, hello.call.detail + tail);
   }
   if (hello.malformed) return *hello.malformed;
-  *description = hello.answer->name + " " + hello.answer->version;
-  return Status::Ok();
+  return std::move(*hello.answer);
 }
 
 int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
@@ -144,16 +143,18 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
     }
   }
   auto timeout = std::chrono::milliseconds(static_cast<int64_t>(args.timeout_seconds * 1000));
-  std::string implementation;
-  Status probe = ProbeSut(args.sut, timeout, &implementation);
-  if (!probe.ok()) {
-    *ctx.err << "mcxtest: the SUT could not be started (" << args.sut << "): " << probe.error().ToString() << "\n";
+  Result<shim::HelloAnswer> hello = ProbeSut(args.sut, timeout);
+  if (!hello.ok()) {
+    // Everything here may come from the shim (its error text, stderr): a
+    // terminal must not execute it.
+    *ctx.err << "mcxtest: the SUT could not be started (" << report::PrintableText(args.sut)
+             << "): " << report::PrintableText(hello.error().ToString(), /*keep_newlines=*/true) << "\n";
     return kExitSutStart;
   }
 
   engine::RunInfo info;
-  info.implementation_name = implementation.substr(0, implementation.find(' '));
-  info.implementation_version = implementation.substr(implementation.find(' ') + 1);
+  info.implementation_name = hello->name;
+  info.implementation_version = hello->version;
   info.sut_command = args.sut;
   info.command_line = command_line;
   info.seed = args.seed;
@@ -170,8 +171,8 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
     *ctx.err << "mcxtest: cannot write reports: " << s.error().ToString() << "\n";
     return kExitUsage;
   }
-  *ctx.out << "mcxtest " << kMcxtestVersion << ": " << cases->size() << " test case(s) against " << implementation
-           << " (seed " << args.seed << ")\n";
+  *ctx.out << "mcxtest " << kMcxtestVersion << ": " << cases->size() << " test case(s) against "
+           << report::PrintableText(hello->name + " " + hello->version) << " (seed " << args.seed << ")\n";
 
   g_interrupted = false;
   struct sigaction sa {};
