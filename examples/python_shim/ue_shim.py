@@ -6,7 +6,8 @@ line for the cryptography, to show how little a vendor shim needs:
 
   provision     -> keep the Annex D XML the harness hands over, in a file
   deliver-gktp  -> `mcxtest gktp verify --provision FILE --reveal-gmk --json`,
-                   then `mcxtest crypto srtp-key` for the SRTP master key/salt
+                   then `mcxtest crypto srtp-key` for the SRTP master key/salt;
+                   a rejection names the first failed check as its reason_code
   anything else -> {"error": "unimplemented"} (the harness marks it SKIPPED)
 
 Usage: ue_shim.py --mcxtest PATH_TO_MCXTEST_BINARY
@@ -42,9 +43,14 @@ def deliver(mcxtest, provision_file, request):
         return {"error": "mcxtest gktp verify failed: " + err}
     verdict = json.loads(out)
     if not verdict.get("accepted"):
-        failed = [c["id"] + ": " + c["detail"] for c in verdict["checks"]
-                  if c["status"] == "fail" and c["requirement"] == "MUST"]
-        return {"accepted": False, "reason": failed[0] if failed else "rejected"}
+        failed = [c for c in verdict["checks"]
+                  if c["status"] == "fail" and c.get("requirement", "MUST") == "MUST"]
+        if not failed:
+            return {"accepted": False, "reason": "rejected"}
+        # reason_code: the check the message failed first, so the harness can
+        # tell a rejection for the right reason from one for the wrong reason.
+        return {"accepted": False, "reason": failed[0]["id"] + ": " + failed[0]["detail"],
+                "reason_code": failed[0]["id"]}
     srtp = request["srtp"]
     code, out, err = run_mcxtest(
         mcxtest, "crypto", "srtp-key", "--gmk", verdict["gmk"],

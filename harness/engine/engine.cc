@@ -14,6 +14,7 @@
 #include "crypto/sakke.h"
 #include "crypto/srtp_key.h"
 #include "crypto/uid.h"
+#include "harness/engine/rejection_reason.h"
 #include "harness/reference/reference.h"
 #include "harness/shim/answers.h"
 #include "harness/shim/client.h"
@@ -818,11 +819,15 @@ void CaseRunner::RunPartnerGms() {
   if (!parsed) return;
   if (expect_reject) {
     bool ok = parsed->rejected && parsed->gktps.empty();
-    flow_.Expect(ok, "PARTNER.REJECT",
-                 ok ? "rejected: " + parsed->reason
-                    : "re-keyed " + std::to_string(parsed->gktps.size()) + " users after an invalid step-7 payload (" +
-                          s_.injection.mutation + ")",
+    if (ok) {
+      CheckRejection(flow_, "PARTNER.REJECT", parsed->reason, parsed->reason_code, delivered[0].verification.checks.results(),
+                     s_.expect.failing_checks);
+    } else {
+      flow_.Fail("PARTNER.REJECT",
+                 "re-keyed " + std::to_string(parsed->gktps.size()) + " users after an invalid step-7 payload (" +
+                     s_.injection.mutation + ")",
                  "rejection, nothing sent", std::to_string(parsed->gktps.size()) + " GKTPs sent");
+    }
     std::vector<Verified> leaked =
         VerifyAll(*world_, s_, parsed->gktps, world_->partner_gms->uri, "sut", clock, o_, "GKTPs from the SUT");
     Record(leaked);
@@ -901,10 +906,12 @@ void CaseRunner::RunUe() {
   auto parsed = Ask<shim::DeliverGktpCall>(req);
   if (!parsed) return;
   if (s_.expect.outcome == scenario::Expectation::Outcome::kReject) {
-    flow_.Expect(!parsed->accepted, "UE.REJECT",
-                 parsed->accepted ? "accepted an invalid GKTP (" + s_.injection.mutation + ")"
-                                  : "rejected: " + parsed->reason,
-                 "rejected", parsed->accepted ? "accepted" : "rejected");
+    if (parsed->accepted) {
+      flow_.Fail("UE.REJECT", "accepted an invalid GKTP (" + s_.injection.mutation + ")", "rejected", "accepted");
+    } else {
+      CheckRejection(flow_, "UE.REJECT", parsed->reason, parsed->reason_code, hv.checks.results(),
+                     s_.expect.failing_checks);
+    }
     return;
   }
   if (!parsed->accepted) {

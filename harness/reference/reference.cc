@@ -296,6 +296,7 @@ Result<PartnerAnswer> ReferenceImplementation::HandleRegroupNotification(const R
   for (const auto& c : v.checks.results()) {
     if (!c.failed_must()) continue;
     if (Has("partner-accepts-bad-signature") && (c.id == "SIGN.VALID" || c.id == "SIGN.TRUST")) continue;
+    if (failed.empty()) answer.reason_code = c.id;
     failed.push_back(c.id + ": " + c.detail);
   }
   if (!failed.empty() || !v.gmk || !v.gmk_id) {
@@ -338,6 +339,7 @@ Result<DeliverAnswer> ReferenceImplementation::HandleDeliver(const DeliverReques
     for (const auto& [defect, check] : kUeIgnores) ignored = ignored || (Has(defect) && c.id == check);
     if (ignored) continue;
     answer.reason = c.id + ": " + c.detail;
+    answer.reason_code = c.id;
     return answer;
   }
   if (!v.gmk || !v.gmk_id || !v.csb_id) {

@@ -2,6 +2,7 @@
 
 #include "harness/shim/excerpt.h"
 #include "harness/shim/json_fields.h"
+#include "harness/shim/reason_codes.h"
 #include "harness/shim/requests.h"
 
 namespace mcx::shim {
@@ -34,6 +35,16 @@ Result<SentGktp> SentGktpFrom(const json& item, const std::string& name) {
   MCX_ASSIGN_OR_RETURN(g.recipient, f.String("recipient"));
   MCX_ASSIGN_OR_RETURN(g.message, f.Base64("b64"));
   return g;
+}
+
+// The optional "reason_code" of a rejection: absent is fine, anything that
+// is not a known code is a protocol error saying which codes exist.
+Result<std::string> ReasonCodeFrom(const Fields& f) {
+  if (!f.Has("reason_code")) return std::string();
+  MCX_ASSIGN_OR_RETURN(std::string code, f.String("reason_code"));
+  auto parsed = ParseReasonCode(code);
+  if (!parsed.ok()) return FieldError("reason_code", parsed.error().message());
+  return code;
 }
 
 }  // namespace
@@ -97,6 +108,7 @@ json ToJson(const PartnerAnswer& a) {
   if (a.rejected) {
     j["rejected"] = true;
     j["reason"] = a.reason;
+    if (!a.reason_code.empty()) j["reason_code"] = a.reason_code;
   }
   return j;
 }
@@ -107,11 +119,18 @@ Result<PartnerAnswer> PartnerAnswerFromJson(const json& j) {
   Fields f(j, "");
   MCX_ASSIGN_OR_RETURN(a.rejected, f.Bool("rejected", false));
   MCX_ASSIGN_OR_RETURN(a.reason, f.OptionalString("reason", ""));
+  if (a.rejected) {
+    MCX_ASSIGN_OR_RETURN(a.reason_code, ReasonCodeFrom(f));
+  }
   return a;
 }
 
 json ToJson(const DeliverAnswer& a) {
-  if (!a.accepted) return {{"accepted", false}, {"reason", a.reason}};
+  if (!a.accepted) {
+    json j = {{"accepted", false}, {"reason", a.reason}};
+    if (!a.reason_code.empty()) j["reason_code"] = a.reason_code;
+    return j;
+  }
   return {{"accepted", true},
           {"gmk_id", Hex32(a.gmk_id)},
           {"srtp_master_key", ToHex(a.srtp_master_key)},
@@ -125,6 +144,7 @@ Result<DeliverAnswer> DeliverAnswerFromJson(const json& j) {
   d.accepted = j.at("accepted").get<bool>();
   if (!d.accepted) {
     MCX_ASSIGN_OR_RETURN(d.reason, f.OptionalString("reason", ""));
+    MCX_ASSIGN_OR_RETURN(d.reason_code, ReasonCodeFrom(f));
     return d;
   }
   MCX_ASSIGN_OR_RETURN(Bytes gmk_id, f.Hex("gmk_id", 4));

@@ -38,12 +38,16 @@ struct PartnerAnswer {
   std::vector<SentGktp> gktps;
   bool rejected = false;
   std::string reason;
+  // Optional with a rejection: a check ID or category of reason_codes.h,
+  // validated when read; empty when the shim gave none.
+  std::string reason_code;
 };
 
 // The answer to a deliver-gktp.
 struct DeliverAnswer {
   bool accepted = false;
   std::string reason;
+  std::string reason_code;  // as PartnerAnswer::reason_code
   uint32_t gmk_id = 0;
   Bytes srtp_master_key;
   Bytes srtp_master_salt;

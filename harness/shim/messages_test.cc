@@ -92,6 +92,42 @@ TEST(MessagesTest, PartnerRejection) {
   EXPECT_TRUE(back->gktps.empty());
 }
 
+TEST(MessagesTest, RejectionsCarryAnOptionalValidatedReasonCode) {
+  DeliverAnswer d;
+  d.reason = "signature does not verify";
+  d.reason_code = "SIGN.VALID";
+  EXPECT_EQ(ToJson(d)["reason_code"], "SIGN.VALID");
+  auto back = DeliverAnswerFromJson(ToJson(d));
+  ASSERT_TRUE(back.ok()) << back.error().ToString();
+  EXPECT_EQ(back->reason_code, "SIGN.VALID");
+  d.reason_code.clear();
+  EXPECT_FALSE(ToJson(d).contains("reason_code")) << "absent, not empty, when the shim has none";
+  auto none = DeliverAnswerFromJson(ToJson(d));
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->reason_code, "");
+  for (const char* bad : {"SIGN.VALIDX", "sign.valid", "UE.REJECT", "", "signatures"}) {
+    auto e = DeliverAnswerFromJson(json{{"accepted", false}, {"reason", "x"}, {"reason_code", bad}});
+    ASSERT_FALSE(e.ok()) << bad;
+    EXPECT_NE(e.error().message().find("field 'reason_code': unknown reason_code"), std::string::npos)
+        << e.error().message();
+    EXPECT_NE(e.error().message().find("parse, identity, time, signature, trust, decrypt, key-id, key-params"),
+              std::string::npos)
+        << e.error().message();
+  }
+  EXPECT_FALSE(DeliverAnswerFromJson(json{{"accepted", false}, {"reason_code", 7}}).ok());
+
+  PartnerAnswer p;
+  p.rejected = true;
+  p.reason = "untrusted";
+  p.reason_code = "trust";
+  auto pb = PartnerAnswerFromJson(ToJson(p));
+  ASSERT_TRUE(pb.ok()) << pb.error().ToString();
+  EXPECT_EQ(pb->reason_code, "trust");
+  json bad = ToJson(p);
+  bad["reason_code"] = "FLOW.SAME_GMK";
+  EXPECT_FALSE(PartnerAnswerFromJson(bad).ok());
+}
+
 TEST(MessagesTest, HelloRequestWritesOnlyWhatItHas) {
   HelloRequest probe;
   probe.test_case = "probe";
