@@ -36,6 +36,7 @@
 #include "crypto/sakke.h"
 #include "crypto/sakke_curve.h"
 #include "crypto/sakke_pairing.h"
+#include "crypto/sakke_precompute.h"
 #include "crypto/uid.h"
 
 namespace mcx {
@@ -178,7 +179,20 @@ BENCHMARK(BM_eccsi_verify_prepared)->Unit(benchmark::kMicrosecond);
 
 // --- SAKKE -------------------------------------------------------------------
 
+// One receiver under the fixture's KMS: identity, RSK and data encapsulated
+// to it.
+struct SakkeUser {
+  Bytes id;
+  SecretBytes rsk;
+  Bytes ed;
+};
+
 struct SakkeFixture {
+  // More receivers than PreparedPublicKey follows per key, so cycling
+  // through them keeps every decapsulation cold (no RSK reaches the uses
+  // that would pay for its lines).
+  static constexpr size_t kColdUsers = 16;
+
   SecretBytes z;
   Bytes z_pub;
   std::shared_ptr<const sakke::PreparedPublicKey> kms;
@@ -188,14 +202,31 @@ struct SakkeFixture {
   Bytes ed;
   std::unique_ptr<sakke::PreparedReceiver> receiver;
   std::unique_ptr<sakke::PreparedReceiver> receiver_lines_only;
+  std::vector<SakkeUser> cold_users;
+  mutable size_t next_cold = 0;
   SakkeFixture()
       : z(Must(sakke::GenerateMasterSecret())),
         z_pub(Must(sakke::PublicKeyFromMaster(z.span()))),
         kms(Must(sakke::PreparedPublicKey::Create(z_pub))),
         rsk(Must(sakke::IssueRsk(z.span(), id))) {
+    // The steady state of a long run: every table that pays in the end.
+    sakke_internal::PrecomputeParameterTables();
+    kms->Precompute();
     ed = Must(kms->Encapsulate(id, ssv));
     receiver = Must(sakke::PreparedReceiver::Create(kms, id, rsk.span()));
+    receiver->Precompute();
     receiver_lines_only = Must(sakke::PreparedReceiver::Create(kms, id, rsk.span(), /*recheck_table=*/false));
+    for (size_t i = 0; i < kColdUsers; ++i) {
+      SakkeUser u{RandomBytes(32), {}, {}};
+      u.rsk = Must(sakke::IssueRsk(z.span(), u.id));
+      u.ed = Must(kms->Encapsulate(u.id, ssv));
+      cold_users.push_back(std::move(u));
+    }
+  }
+  // PreparedPublicKey::Decapsulate with an RSK it has not seen lately.
+  SecretBytes DecapsulateCold() const {
+    const SakkeUser& u = cold_users[next_cold++ % cold_users.size()];
+    return Must(kms->Decapsulate(u.id, u.rsk.span(), u.ed));
   }
 };
 
@@ -231,7 +262,7 @@ BENCHMARK(BM_sakke_encap_unprepared)->Unit(benchmark::kMicrosecond);
 // A fresh RSK (full Miller loop) with the domain's Z prepared.
 void BM_sakke_decap_cold(benchmark::State& state) {
   const SakkeFixture& f = Sakke();
-  for (auto _ : state) benchmark::DoNotOptimize(Must(f.kms->Decapsulate(f.id, f.rsk.span(), f.ed)));
+  for (auto _ : state) benchmark::DoNotOptimize(f.DecapsulateCold());
 }
 BENCHMARK(BM_sakke_decap_cold)->Unit(benchmark::kMicrosecond);
 
@@ -463,7 +494,7 @@ void PrintPairedRatios(int rounds) {
        },
        2, false, 6, 4.5},
       {"SAKKE decapsulate cold / modexp",
-       [&] { benchmark::DoNotOptimize(Must(s.kms->Decapsulate(s.id, s.rsk.span(), s.ed))); }, 1, false, 20,
+       [&] { benchmark::DoNotOptimize(s.DecapsulateCold()); }, 1, false, 20,
        24.0},
       {"SAKKE decapsulate warm / modexp", [&] { benchmark::DoNotOptimize(Must(s.receiver->Decapsulate(s.ed))); },
        1, false, 8, 12.0},
@@ -498,17 +529,147 @@ void PrintPairedRatios(int rounds) {
   }
 }
 
+// --- break-even of precomputation ---------------------------------------------
+
+// How many uses repay each table (crypto/sakke_precompute.cc's tiers come
+// from this): per round, the build and the per-use costs with and without
+// the table are timed back to back with a modexp (thread CPU time), and the
+// median per-round figures are printed, in modexps so runs compare.
+struct TimedMedian {
+  std::vector<double> samples;
+  void Add(double v) { samples.push_back(v); }
+  double Median() {
+    std::sort(samples.begin(), samples.end());
+    return samples.empty() ? 0 : samples[samples.size() / 2];
+  }
+};
+
+template <typename F>
+double SecondsPer(F&& f, int n) {
+  double start = ThreadCpuSeconds();
+  for (int i = 0; i < n; ++i) f(i);
+  return (ThreadCpuSeconds() - start) / n;
+}
+
+void PrintBreakEven(int rounds) {
+  using namespace sakke_internal;  // NOLINT
+  const SakkeFixture& s = Sakke();
+  Modexp modexp;
+  const AffinePoint z = Must(DecodePoint(s.z_pub, "Z"));
+  std::vector<Scalar> scalars;
+  for (int i = 0; i < 8; ++i) scalars.push_back(ScalarFromBytesModQ(RandomBytes(128)));
+  constexpr int kMinW = 3, kMaxW = 8;
+  TimedMedian var_mul, var_pow, lines_build, cold, warm_lines, warm_q_b;
+  std::map<int, TimedMedian> build, mul, gbuild, gpow;
+  // Break-even points, per round, so load changes cancel out.
+  std::map<int, TimedMedian> point_first, point_next, gen_first, gen_next, q_b_even;
+  TimedMedian lines_even;
+  auto modexp_time = [&] { return SecondsPer([&](int) { modexp.Run(); }, 4); };
+  auto scalar = [&](int i) -> const Scalar& { return scalars[static_cast<size_t>(i) % scalars.size()]; };
+  for (int r = 0; r < rounds; ++r) {
+    double m = modexp_time();
+    double v = SecondsPer([&](int i) { benchmark::DoNotOptimize(ScalarMul(z, scalar(i))); }, 4) / m;
+    double gv = SecondsPer([&](int i) { benchmark::DoNotOptimize(GeneratorPowerUntabled(scalar(i))); }, 8) / m;
+    var_mul.Add(v);
+    var_pow.Add(gv);
+    std::map<int, double> b, u, gb, gu;
+    for (int w = kMinW; w <= kMaxW; ++w) {
+      m = modexp_time();
+      std::unique_ptr<FixedBaseTable> table;
+      b[w] = SecondsPer([&](int) { table = std::make_unique<FixedBaseTable>(z, w); }, 1) / m;
+      u[w] = SecondsPer([&](int i) { benchmark::DoNotOptimize(table->Mul(scalar(i))); }, 8) / m;
+      std::unique_ptr<GeneratorTable> gtable;
+      gb[w] = SecondsPer([&](int) { gtable = std::make_unique<GeneratorTable>(w); }, 1) / m;
+      gu[w] = SecondsPer([&](int i) { benchmark::DoNotOptimize(gtable->Power(scalar(i))); }, 16) / m;
+      build[w].Add(b[w]);
+      mul[w].Add(u[w]);
+      gbuild[w].Add(gb[w]);
+      gpow[w].Add(gu[w]);
+      point_first[w].Add(b[w] / (v - u[w]));
+      gen_first[w].Add(gb[w] / (gv - gu[w]));
+    }
+    for (int w = kMinW; w < kMaxW; ++w) {
+      for (int w2 = w + 1; w2 <= kMaxW; ++w2) {
+        point_next[w * 16 + w2].Add(b[w2] / (u[w] - u[w2]));
+        gen_next[w * 16 + w2].Add(gb[w2] / (gu[w] - gu[w2]));
+      }
+    }
+    m = modexp_time();
+    double lb = SecondsPer([&](int) {
+                  benchmark::DoNotOptimize(Must(sakke::PreparedReceiver::Create(s.kms, s.id, s.rsk.span(), false)));
+                }, 1) / m;
+    double c = SecondsPer([&](int) { benchmark::DoNotOptimize(s.DecapsulateCold()); }, 2) / m;
+    double wl = SecondsPer([&](int) { benchmark::DoNotOptimize(Must(s.receiver_lines_only->Decapsulate(s.ed))); }, 2) / m;
+    double wq = SecondsPer([&](int) { benchmark::DoNotOptimize(Must(s.receiver->Decapsulate(s.ed))); }, 2) / m;
+    lines_build.Add(lb);
+    cold.Add(c);
+    warm_lines.Add(wl);
+    warm_q_b.Add(wq);
+    lines_even.Add(lb / (c - wl));
+    for (int w = kMinW; w <= kMaxW; ++w) q_b_even[w].Add(b[w] / (wl - (wq - u[kMaxW] + u[w])));
+  }
+  std::printf("\nBreak-even of precomputation (thread CPU, median of %d rounds; costs in modexps;\n"
+              "uses = build cost / saving per use, the rent-or-buy threshold):\n", rounds);
+  std::printf("  variable-base [k]Q (wNAF-5): %.2f;  g^r without a table: %.2f\n", var_mul.Median(),
+              var_pow.Median());
+  std::printf("  %-3s %11s %9s %9s %12s %11s %9s %9s %12s\n", "w", "point build", "[k]Q", "KiB", "uses vs none",
+              "g build", "g^r", "KiB", "uses vs none");
+  for (int w = kMinW; w <= kMaxW; ++w) {
+    size_t points = static_cast<size_t>((1025 + w - 1) / w) << (w - 1);
+    std::printf("  %-3d %11.1f %9.3f %9zu %12.1f %11.1f %9.3f %9zu %12.1f\n", w, build[w].Median(), mul[w].Median(),
+                points * sizeof(AffinePoint) / 1024, point_first[w].Median(), gbuild[w].Median(), gpow[w].Median(),
+                points * sizeof(fp1024::Fp) / 1024, gen_first[w].Median());
+  }
+  std::printf("  next tier (uses of the smaller table that repay the bigger one):\n");
+  for (int w = kMinW; w < kMaxW; ++w) {
+    for (int w2 = w + 1; w2 <= kMaxW; ++w2) {
+      std::printf("    w=%d -> w=%d: points %8.1f   g %8.1f\n", w, w2, point_next[w * 16 + w2].Median(),
+                  gen_next[w * 16 + w2].Median());
+    }
+  }
+  std::printf("  RSK lines: build + check %.1f, decapsulation cold %.2f, with lines %.2f: %.1f uses\n",
+              lines_build.Median(), cold.Median(), warm_lines.Median(), lines_even.Median());
+  std::printf("  [ID]P + Z table (re-check with Z's w=%d table instead: %.2f per decapsulation):", kMaxW,
+              warm_lines.Median());
+  for (int w = kMinW; w <= kMaxW; ++w) std::printf("  w=%d %.0f", w, q_b_even[w].Median());
+  std::printf(" uses\n");
+  std::printf("  tiers in crypto/sakke_precompute.cc (window bits after uses):\n");
+  const std::pair<const char*, TableKind> kinds[] = {{"P", TableKind::kBasePoint},
+                                                     {"Z", TableKind::kPublicKey},
+                                                     {"g", TableKind::kGenerator},
+                                                     {"[ID]P + Z", TableKind::kReceiverPoint},
+                                                     {"RSK lines", TableKind::kRskLines}};
+  for (const auto& [name, kind] : kinds) {
+    std::printf("    %-10s", name);
+    for (const TableTier& t : TiersFor(kind)) {
+      if (t.window_bits > 0) {
+        std::printf("  w=%d after %llu", t.window_bits, static_cast<unsigned long long>(t.after_uses));
+      } else {
+        std::printf("  after %llu", static_cast<unsigned long long>(t.after_uses));
+      }
+    }
+    std::printf("\n");
+  }
+  std::fflush(stdout);
+}
+
 }  // namespace
 }  // namespace mcx
 
 int main(int argc, char** argv) {
-  // Own flags: --paired_rounds=N (default 21; 0 skips the paired table).
+  // Own flags: --paired_rounds=N (default 21; 0 skips the paired table),
+  // --break_even_rounds=N (default 11; 0 skips the break-even table).
   int paired_rounds = 21;
+  int break_even_rounds = 11;
   std::vector<char*> args = {argv[0]};
   bool repetitions_given = false;
   for (int i = 1; i < argc; ++i) {
     if (std::strncmp(argv[i], "--paired_rounds=", 16) == 0) {
       paired_rounds = std::atoi(argv[i] + 16);
+      continue;
+    }
+    if (std::strncmp(argv[i], "--break_even_rounds=", 20) == 0) {
+      break_even_rounds = std::atoi(argv[i] + 20);
       continue;
     }
     if (std::strncmp(argv[i], "--benchmark_repetitions", 23) == 0) repetitions_given = true;
@@ -529,6 +690,7 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks(&reporter);
   reporter.PrintRatios();
   if (paired_rounds > 0) mcx::PrintPairedRatios(paired_rounds);
+  if (break_even_rounds > 0) mcx::PrintBreakEven(break_even_rounds);
   benchmark::Shutdown();
   return 0;
 }

@@ -7,9 +7,12 @@
 #include <memory>
 #include <string>
 
+#include "crypto/bounded_cache.h"
 #include "crypto/fp1024.h"
 #include "crypto/sakke_curve.h"
 #include "crypto/sakke_pairing.h"
+#include "crypto/sakke_precompute.h"
+#include "crypto/tiered_table.h"
 
 namespace mcx::sakke {
 namespace {
@@ -166,7 +169,7 @@ Bytes Concat(ByteSpan a, ByteSpan b) {
 
 // [b]P + Z as an affine point (the receiver's public point Q_b).
 Result<AffinePoint> ReceiverPoint(const AffinePoint& z_point, const Scalar& b) {
-  JacobianPoint q = BasePointTable().Mul(b);
+  JacobianPoint q = BasePointMul(b);
   AddMixed(q, q, z_point);
   AffinePoint out;
   if (!ToAffine(q, &out)) {
@@ -175,25 +178,35 @@ Result<AffinePoint> ReceiverPoint(const AffinePoint& z_point, const Scalar& b) {
   return out;
 }
 
-// [r]([b]P + Z): from a table for Q_b = [b]P + Z if there is one, with a
-// table for Z as [rb]P + [r]Z, else by a variable-base multiplication of Q_b.
-Result<JacobianPoint> EncapsulationPoint(const AffinePoint& z_point, const FixedBaseTable* z_table,
-                                         const FixedBaseTable* q_b_table, const Scalar& b,
-                                         const Scalar& r) {
-  if (q_b_table != nullptr) return q_b_table->Mul(r);
-  if (z_table != nullptr) {
-    MCX_ASSIGN_OR_RETURN(Scalar rb, ScalarProductModQ(r, b));
-    JacobianPoint acc = BasePointTable().Mul(rb);
-    SecureZero(rb.data(), sizeof(rb));
-    z_table->MulAdd(acc, r);
-    return acc;
+// What [r]([b]P + Z) can be computed from, cheapest first: a table for
+// Q_b = [b]P + Z, a table for Z (as [rb]P + [r]Z), else a variable-base
+// multiplication of Q_b. Each lazy table counts the uses that would have
+// wanted it.
+struct EncapsulationBases {
+  const AffinePoint& z;
+  const LazyPointTable* z_table = nullptr;    // optional
+  const LazyPointTable* q_b_table = nullptr;  // optional; base() is Q_b
+};
+
+Result<JacobianPoint> EncapsulationPoint(const EncapsulationBases& bases, const Scalar& b, const Scalar& r) {
+  if (bases.q_b_table != nullptr) {
+    if (std::shared_ptr<const FixedBaseTable> table = bases.q_b_table->Use()) return table->Mul(r);
   }
-  MCX_ASSIGN_OR_RETURN(AffinePoint q_b, ReceiverPoint(z_point, b));
+  if (bases.z_table != nullptr) {
+    if (std::shared_ptr<const FixedBaseTable> table = bases.z_table->Use()) {
+      MCX_ASSIGN_OR_RETURN(Scalar rb, ScalarProductModQ(r, b));
+      JacobianPoint acc = BasePointMul(rb);
+      SecureZero(rb.data(), sizeof(rb));
+      table->MulAdd(acc, r);
+      return acc;
+    }
+  }
+  if (bases.q_b_table != nullptr) return ScalarMul(bases.q_b_table->base(), r);
+  MCX_ASSIGN_OR_RETURN(AffinePoint q_b, ReceiverPoint(bases.z, b));
   return ScalarMul(q_b, r);
 }
 
-Result<Bytes> EncapsulateImpl(const AffinePoint& z_point, const FixedBaseTable* z_table, ByteSpan id,
-                              ByteSpan ssv) {
+Result<Bytes> EncapsulateImpl(const EncapsulationBases& bases, ByteSpan id, ByteSpan ssv) {
   MCX_RETURN_IF_ERROR(CheckId(id));
   if (ssv.size() != kSsvSize) {
     return InvalidArgument("ssv: expected " + std::to_string(kSsvSize) +
@@ -205,7 +218,7 @@ Result<Bytes> EncapsulateImpl(const AffinePoint& z_point, const FixedBaseTable* 
   SecureZero(ssv_id.data(), ssv_id.size());
   if (ScalarIsZero(r)) return CryptoError("SAKKE: r = 0 for this SSV and identity (R would be infinity)");
 
-  auto r_point = EncapsulationPoint(z_point, z_table, nullptr, b, r);
+  auto r_point = EncapsulationPoint(bases, b, r);
   if (!r_point.ok()) {
     SecureZero(r.data(), sizeof(r));
     return r_point.error();
@@ -237,10 +250,9 @@ Result<Bytes> EncapsulateImpl(const AffinePoint& z_point, const FixedBaseTable* 
 }
 
 // Steps 1-6 of RFC 6508 §6.2.2. `lines` (if set) are the RSK's
-// precomputed lines; otherwise the Miller loop runs on `rsk`. `q_b_table`
-// (optional) speeds up the step-5 re-check.
-Result<SecretBytes> DecapsulateImpl(const AffinePoint& z_point, const FixedBaseTable* z_table,
-                                    const FixedBaseTable* q_b_table, ByteSpan id, const AffinePoint* rsk,
+// precomputed lines; otherwise the Miller loop runs on `rsk`. `bases` serve
+// the step-5 re-check.
+Result<SecretBytes> DecapsulateImpl(const EncapsulationBases& bases, ByteSpan id, const AffinePoint* rsk,
                                     const PreparedLines* lines, ByteSpan encapsulated) {
   MCX_RETURN_IF_ERROR(CheckId(id));
   if (encapsulated.size() != kEncapsulatedSize) {
@@ -266,7 +278,7 @@ Result<SecretBytes> DecapsulateImpl(const AffinePoint& z_point, const FixedBaseT
   Scalar r = HashToScalar(ssv_id);
   SecureZero(ssv_id.data(), ssv_id.size());
   const Scalar b = ScalarFromBytesModQ(id);
-  auto test = EncapsulationPoint(z_point, z_table, q_b_table, b, r);
+  auto test = EncapsulationPoint(bases, b, r);
   SecureZero(r.data(), sizeof(r));
   if (!test.ok()) return test.error();
   if (!Equals(*test, r_point)) {
@@ -276,17 +288,88 @@ Result<SecretBytes> DecapsulateImpl(const AffinePoint& z_point, const FixedBaseT
   return ssv;
 }
 
-Status ValidateRskImpl(const AffinePoint& z_point, ByteSpan id, const AffinePoint& rsk,
-                       const PreparedLines* lines) {
-  MCX_RETURN_IF_ERROR(CheckId(id));
-  MCX_ASSIGN_OR_RETURN(AffinePoint q_b, ReceiverPoint(z_point, ScalarFromBytesModQ(id)));
-  // Miller loop on the RSK: for an RSK outside the order-q subgroup the
-  // value differs from g, so such keys are rejected here too.
+// <Q_b, RSK> == g, with the Miller loop on the RSK (or its lines): for an
+// RSK outside the order-q subgroup the value differs from g, so such keys
+// are rejected here too.
+Status CheckRskPairing(const AffinePoint& q_b, const AffinePoint& rsk, const PreparedLines* lines) {
   Fp2 f = lines != nullptr ? lines->MillerLoop(q_b) : MillerLoop(rsk, q_b);
   if (!ClassEquals(FinalExponentiation(f), PairingGenerator())) {
     return CryptoError("RSK: <[ID]P + Z, RSK> != g (RSK not issued for this identity under this Z)");
   }
   return Status::Ok();
+}
+
+Status ValidateRskImpl(const AffinePoint& z_point, ByteSpan id, const AffinePoint& rsk) {
+  MCX_RETURN_IF_ERROR(CheckId(id));
+  MCX_ASSIGN_OR_RETURN(AffinePoint q_b, ReceiverPoint(z_point, ScalarFromBytesModQ(id)));
+  return CheckRskPairing(q_b, rsk, nullptr);
+}
+
+// Keys kept by PreparedPublicKey::Create, and (ID, RSK) pairs followed per
+// key by PreparedPublicKey::Decapsulate. Worst case, every key with its
+// biggest table and every pair with lines and its biggest re-check table:
+// 16 x (4.2 MB + 4 x 4.6 MB), about 360 MB; in practice only keys and
+// receivers used hundreds of times get big tables.
+constexpr size_t kCachedPublicKeys = 16;
+constexpr size_t kReceiversPerKey = 4;
+
+}  // namespace
+}  // namespace mcx::sakke
+
+namespace mcx::sakke_internal {
+
+// A validated RSK's lines and its lazily tabled Q_b = [ID]P + Z.
+struct ReceiverCore {
+  ReceiverCore(const AffinePoint& rsk, const AffinePoint& q_b) : lines(rsk), q_b_table(q_b, TableKind::kReceiverPoint) {}
+  PreparedLines lines;
+  LazyPointTable q_b_table;
+};
+
+// An (ID, RSK) pair passed to PreparedPublicKey::Decapsulate: its uses, and
+// its core once they have paid for it (nullptr for an RSK that did not
+// validate).
+struct ReceiverSlot {
+  ReceiverSlot() : core(TiersFor(TableKind::kRskLines)) {}
+  TieredTable<ReceiverCore> core;
+};
+
+struct PublicKeyState {
+  explicit PublicKeyState(const AffinePoint& z) : z_table(z, TableKind::kPublicKey) {}
+  LazyPointTable z_table;  // base() is Z
+  BoundedCache<ReceiverSlot> receivers{sakke::kReceiversPerKey};
+};
+
+}  // namespace mcx::sakke_internal
+
+namespace mcx::sakke {
+namespace {
+
+// The core for (ID, RSK): lines, then the RSK checked with them (one cheap
+// Miller evaluation).
+Result<std::unique_ptr<ReceiverCore>> MakeReceiverCore(const AffinePoint& z_point, ByteSpan id,
+                                                       const AffinePoint& rsk) {
+  MCX_RETURN_IF_ERROR(CheckId(id));
+  MCX_ASSIGN_OR_RETURN(AffinePoint q_b, ReceiverPoint(z_point, ScalarFromBytesModQ(id)));
+  auto core = std::make_unique<ReceiverCore>(rsk, q_b);
+  MCX_RETURN_IF_ERROR(CheckRskPairing(q_b, rsk, &core->lines));
+  return core;
+}
+
+// Names an (ID, RSK) pair without keeping the RSK: SHA-256 of
+// len(ID) || ID || RSK.
+Bytes ReceiverKey(ByteSpan id, ByteSpan rsk) {
+  Bytes input = FixedBigEndian(id.size(), 8);
+  input.insert(input.end(), id.begin(), id.end());
+  input.insert(input.end(), rsk.begin(), rsk.end());
+  Bytes out(kSha256Size);
+  SHA256(input.data(), input.size(), out.data());
+  SecureZero(input.data(), input.size());
+  return out;
+}
+
+BoundedCache<const PreparedPublicKey>& PublicKeyCache() {
+  static auto* cache = new BoundedCache<const PreparedPublicKey>(kCachedPublicKeys);
+  return *cache;
 }
 
 }  // namespace
@@ -308,7 +391,7 @@ Result<SecretBytes> GenerateMasterSecret() {
 
 Result<Bytes> PublicKeyFromMaster(ByteSpan z) {
   MCX_ASSIGN_OR_RETURN(Scalar k, ParseMasterSecret(z));
-  JacobianPoint point = BasePointTable().Mul(k);
+  JacobianPoint point = BasePointMul(k);
   SecureZero(k.data(), sizeof(k));
   AffinePoint affine;
   if (!ToAffine(point, &affine)) return Internal("SAKKE: [z]P is infinity");
@@ -321,7 +404,7 @@ Result<SecretBytes> IssueRsk(ByteSpan z, ByteSpan id) {
   auto inv = InverseOfSumModQ(k, ScalarFromBytesModQ(id));
   SecureZero(k.data(), sizeof(k));
   if (!inv.ok()) return inv.error();
-  JacobianPoint point = BasePointTable().Mul(*inv);
+  JacobianPoint point = BasePointMul(*inv);
   SecureZero(inv->data(), sizeof(Scalar));
   AffinePoint affine;
   if (!ToAffine(point, &affine)) return Internal("SAKKE: RSK is infinity");
@@ -334,51 +417,73 @@ Result<SecretBytes> IssueRsk(ByteSpan z, ByteSpan id) {
 Status ValidateRsk(ByteSpan z_pub, ByteSpan id, ByteSpan rsk) {
   MCX_ASSIGN_OR_RETURN(AffinePoint z_point, DecodeSakkePoint(z_pub, "Z"));
   MCX_ASSIGN_OR_RETURN(AffinePoint k, DecodeSakkePoint(rsk, "RSK"));
-  Status status = ValidateRskImpl(z_point, id, k, nullptr);
+  Status status = ValidateRskImpl(z_point, id, k);
   SecureZero(&k, sizeof(k));
   return status;
 }
 
 Result<Bytes> Encapsulate(ByteSpan z_pub, ByteSpan id, ByteSpan ssv) {
   MCX_ASSIGN_OR_RETURN(AffinePoint z_point, DecodeSakkePoint(z_pub, "Z"));
-  return EncapsulateImpl(z_point, nullptr, id, ssv);
+  return EncapsulateImpl(EncapsulationBases{z_point}, id, ssv);
 }
 
 Result<SecretBytes> Decapsulate(ByteSpan z_pub, ByteSpan id, ByteSpan rsk, ByteSpan encapsulated) {
   MCX_ASSIGN_OR_RETURN(AffinePoint z_point, DecodeSakkePoint(z_pub, "Z"));
   MCX_ASSIGN_OR_RETURN(AffinePoint k, DecodeSakkePoint(rsk, "RSK"));
-  auto result = DecapsulateImpl(z_point, nullptr, nullptr, id, &k, nullptr, encapsulated);
+  auto result = DecapsulateImpl(EncapsulationBases{z_point}, id, &k, nullptr, encapsulated);
   SecureZero(&k, sizeof(k));
   return result;
 }
 
-Result<std::shared_ptr<const PreparedPublicKey>> PreparedPublicKey::Create(ByteSpan z_pub) {
-  MCX_ASSIGN_OR_RETURN(AffinePoint z_point, DecodeSakkePoint(z_pub, "Z"));
-  // The table assumes a point of order q (a multiple of Z never hits
-  // infinity); check it once here, where it is cheap next to the table.
-  if (!IsInfinity(ScalarMul(z_point, GroupOrder()))) return CryptoError("Z: point is not of order q");
-  std::shared_ptr<PreparedPublicKey> key(new PreparedPublicKey);
-  key->z_pub_.assign(z_pub.begin(), z_pub.end());
-  key->table_ = std::make_unique<FixedBaseTable>(z_point);
-  return std::shared_ptr<const PreparedPublicKey>(std::move(key));
-}
-
+PreparedPublicKey::PreparedPublicKey() = default;
 PreparedPublicKey::~PreparedPublicKey() = default;
 
+Result<std::shared_ptr<const PreparedPublicKey>> PreparedPublicKey::Create(ByteSpan z_pub) {
+  return PublicKeyCache().GetOrCreate(z_pub, [z_pub]() -> Result<std::shared_ptr<const PreparedPublicKey>> {
+    MCX_ASSIGN_OR_RETURN(AffinePoint z_point, DecodeSakkePoint(z_pub, "Z"));
+    // Z's tables assume a point of order q (a multiple of Z never hits
+    // infinity); checked once per process and key, as the cache keeps it.
+    if (!IsInfinity(ScalarMul(z_point, GroupOrder()))) return CryptoError("Z: point is not of order q");
+    std::shared_ptr<PreparedPublicKey> key(new PreparedPublicKey);
+    key->z_pub_.assign(z_pub.begin(), z_pub.end());
+    key->state_ = std::make_unique<PublicKeyState>(z_point);
+    return std::shared_ptr<const PreparedPublicKey>(std::move(key));
+  });
+}
+
+void PreparedPublicKey::Precompute() const { state_->z_table.BuildBiggest(); }
+
 Result<Bytes> PreparedPublicKey::Encapsulate(ByteSpan id, ByteSpan ssv) const {
-  return EncapsulateImpl(table_->base(), table_.get(), id, ssv);
+  return EncapsulateImpl(EncapsulationBases{state_->z_table.base(), &state_->z_table}, id, ssv);
 }
 
 Status PreparedPublicKey::ValidateRsk(ByteSpan id, ByteSpan rsk) const {
   MCX_ASSIGN_OR_RETURN(AffinePoint k, DecodeSakkePoint(rsk, "RSK"));
-  Status status = ValidateRskImpl(table_->base(), id, k, nullptr);
+  Status status = ValidateRskImpl(state_->z_table.base(), id, k);
   SecureZero(&k, sizeof(k));
   return status;
 }
 
 Result<SecretBytes> PreparedPublicKey::Decapsulate(ByteSpan id, ByteSpan rsk, ByteSpan encapsulated) const {
   MCX_ASSIGN_OR_RETURN(AffinePoint k, DecodeSakkePoint(rsk, "RSK"));
-  auto result = DecapsulateImpl(table_->base(), table_.get(), nullptr, id, &k, nullptr, encapsulated);
+  const AffinePoint& z = state_->z_table.base();
+  std::shared_ptr<const ReceiverCore> core;
+  if (!id.empty()) {
+    auto slot = state_->receivers.GetOrCreate(ReceiverKey(id, rsk), [] {
+      return Result<std::shared_ptr<ReceiverSlot>>(std::make_shared<ReceiverSlot>());
+    });
+    if (slot.ok()) {
+      core = (*slot)->core.Use([&](int) -> std::unique_ptr<const ReceiverCore> {
+        auto made = MakeReceiverCore(z, id, k);
+        if (!made.ok()) return nullptr;  // an RSK that does not validate keeps the one-shot route
+        CountTableBuilt(TableKind::kRskLines);
+        return std::move(made).value();
+      });
+    }
+  }
+  auto result = core ? DecapsulateImpl(EncapsulationBases{z, &state_->z_table, &core->q_b_table}, id, nullptr,
+                                       &core->lines, encapsulated)
+                     : DecapsulateImpl(EncapsulationBases{z, &state_->z_table}, id, &k, nullptr, encapsulated);
   SecureZero(&k, sizeof(k));
   return result;
 }
@@ -388,26 +493,27 @@ Result<std::unique_ptr<PreparedReceiver>> PreparedReceiver::Create(
   if (!kms) return InvalidArgument("PreparedReceiver: no KMS public key");
   MCX_RETURN_IF_ERROR(CheckId(id));
   MCX_ASSIGN_OR_RETURN(AffinePoint k, DecodeSakkePoint(rsk, "RSK"));
-  std::unique_ptr<PreparedReceiver> receiver(new PreparedReceiver);
-  receiver->lines_ = std::make_unique<PreparedLines>(k);
-  // Validation reuses the lines just built: one cheap Miller evaluation.
-  Status valid = ValidateRskImpl(kms->table().base(), id, k, receiver->lines_.get());
+  auto core = MakeReceiverCore(kms->state_->z_table.base(), id, k);
   SecureZero(&k, sizeof(k));
-  MCX_RETURN_IF_ERROR(valid);
-  if (recheck_table) {
-    MCX_ASSIGN_OR_RETURN(AffinePoint q_b, ReceiverPoint(kms->table().base(), ScalarFromBytesModQ(id)));
-    receiver->q_b_table_ = std::make_unique<FixedBaseTable>(q_b);
-  }
+  if (!core.ok()) return core.error();
+  std::unique_ptr<PreparedReceiver> receiver(new PreparedReceiver);
+  receiver->core_ = std::move(core).value();
   receiver->kms_ = std::move(kms);
   receiver->id_.assign(id.begin(), id.end());
+  receiver->recheck_table_ = recheck_table;
   return receiver;
 }
 
 PreparedReceiver::~PreparedReceiver() = default;
 
+void PreparedReceiver::Precompute() const {
+  if (recheck_table_) core_->q_b_table.BuildBiggest();
+}
+
 Result<SecretBytes> PreparedReceiver::Decapsulate(ByteSpan encapsulated) const {
-  return DecapsulateImpl(kms_->table().base(), &kms_->table(), q_b_table_.get(), id_, nullptr, lines_.get(),
-                         encapsulated);
+  const sakke_internal::PublicKeyState& kms = *kms_->state_;
+  EncapsulationBases bases{kms.z_table.base(), &kms.z_table, recheck_table_ ? &core_->q_b_table : nullptr};
+  return DecapsulateImpl(bases, id_, nullptr, &core_->lines, encapsulated);
 }
 
 Bytes HashToIntegerRangeQ(ByteSpan s) { return ScalarToBytes(HashToScalar(s)); }

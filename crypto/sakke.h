@@ -8,10 +8,13 @@
 // equation, scalar ranges); failures come back as Errors naming the input.
 //
 // The free functions are self-contained. For throughput, PreparedPublicKey
-// keeps a fixed-base table for one KMS's Z (the dominant cost of an
-// encapsulation) and PreparedReceiver keeps a validated RSK's Miller-loop
-// lines (the dominant cost of a decapsulation). Both are immutable after
-// creation and may be shared between threads.
+// holds one KMS's Z and PreparedReceiver one user's validated RSK; both are
+// immutable to their users and may be shared between threads. The tables
+// that speed them up (for Z, for [ID]P + Z, an RSK's Miller-loop lines, and
+// the process-wide ones for P and g) are built only once a key has been used
+// often enough to repay them (crypto/sakke_precompute.h; the break-even
+// points, measured, are in docs/performance.md), so preparing a key that is
+// used a few times costs next to nothing.
 #ifndef MCXTEST_CRYPTO_SAKKE_H_
 #define MCXTEST_CRYPTO_SAKKE_H_
 
@@ -23,9 +26,8 @@
 #include "crypto/secret.h"
 
 namespace mcx::sakke_internal {
-class FixedBaseTable;
-class PreparedLines;
-struct AffinePoint;
+struct PublicKeyState;
+struct ReceiverCore;
 }  // namespace mcx::sakke_internal
 
 namespace mcx::sakke {
@@ -50,33 +52,40 @@ Result<Bytes> Encapsulate(ByteSpan z_pub, ByteSpan id, ByteSpan ssv);
 Result<SecretBytes> Decapsulate(ByteSpan z_pub, ByteSpan id, ByteSpan rsk,
                                 ByteSpan encapsulated);
 
-// A KMS public key Z with its fixed-base table (4.2 MB, ~0.1 s to build).
+// A KMS public key Z, checked once, for many operations under it.
 class PreparedPublicKey {
  public:
-  // Checks that Z is on the curve and has order q.
+  // Checks that Z is on the curve and has order q; builds no table. Keys
+  // are shared process-wide: the same Z gives the same object (a bounded
+  // cache of the most recently used keys), so every caller's uses count
+  // towards the same tables.
   static Result<std::shared_ptr<const PreparedPublicKey>> Create(ByteSpan z_pub);
   ~PreparedPublicKey();
 
   const Bytes& z_pub() const { return z_pub_; }
   Result<Bytes> Encapsulate(ByteSpan id, ByteSpan ssv) const;
   Status ValidateRsk(ByteSpan id, ByteSpan rsk) const;
-  // Decapsulation for an RSK used once (no line precomputation).
+  // Decapsulation with the RSK passed each time. An RSK passed often enough
+  // gets validated and its Miller-loop lines kept (a few per key), as in
+  // PreparedReceiver; the result is the same either way.
   Result<SecretBytes> Decapsulate(ByteSpan id, ByteSpan rsk, ByteSpan encapsulated) const;
 
-  // Internal: the table and point, for PreparedReceiver.
-  const sakke_internal::FixedBaseTable& table() const { return *table_; }
+  // Builds Z's biggest table now, for a key known to be used many times
+  // (and for benchmarks).
+  void Precompute() const;
 
  private:
-  PreparedPublicKey() = default;
+  friend class PreparedReceiver;
+  PreparedPublicKey();
   Bytes z_pub_;
-  std::unique_ptr<sakke_internal::FixedBaseTable> table_;
+  std::unique_ptr<sakke_internal::PublicKeyState> state_;
 };
 
 // One user's decryption key for one key period, ready for many
 // decapsulations: the RSK is validated once and its Miller-loop lines kept
-// (~350 KB, about one pairing to build). With `recheck_table` it also keeps
-// a fixed-base table for [ID]P + Z (4.2 MB, ~0.1 s), which halves the
-// cost of the step-5 re-check.
+// (~350 KB, about one pairing to build). With `recheck_table` a fixed-base
+// table for [ID]P + Z, which halves the cost of the step-5 re-check, is
+// built once the receiver has been used enough to repay it (4.2 MB).
 class PreparedReceiver {
  public:
   static Result<std::unique_ptr<PreparedReceiver>> Create(
@@ -86,12 +95,16 @@ class PreparedReceiver {
   Result<SecretBytes> Decapsulate(ByteSpan encapsulated) const;
   const Bytes& id() const { return id_; }
 
+  // Builds the re-check table now (if `recheck_table`), for benchmarks and
+  // receivers known to be used many times.
+  void Precompute() const;
+
  private:
   PreparedReceiver() = default;
   std::shared_ptr<const PreparedPublicKey> kms_;
   Bytes id_;
-  std::unique_ptr<sakke_internal::PreparedLines> lines_;
-  std::unique_ptr<sakke_internal::FixedBaseTable> q_b_table_;
+  std::shared_ptr<const sakke_internal::ReceiverCore> core_;
+  bool recheck_table_ = true;
 };
 
 // Intermediate values of RFC 6508, exposed for tests, tools and benchmarks.

@@ -2,8 +2,11 @@
 
 #include <openssl/bn.h>
 
+#include <cstdlib>
 #include <memory>
 #include <string>
+
+#include "crypto/secret.h"
 
 namespace mcx::sakke_internal {
 namespace {
@@ -337,17 +340,16 @@ JacobianPoint ScalarMul(const AffinePoint& base, const Scalar& k) {
 
 namespace {
 
-constexpr int kTableWindows =
-    (1025 + FixedBaseTable::kWindowBits - 1) / FixedBaseTable::kWindowBits;
-constexpr int kTableHalf = 1 << (FixedBaseTable::kWindowBits - 1);
+int WindowCount(int window_bits) { return (1025 + window_bits - 1) / window_bits; }
 
-// Signed fixed-window digits in [-2^(w-1), 2^(w-1)].
-void SignedWindows(const Scalar& k, int16_t digits[kTableWindows]) {
-  constexpr int w = FixedBaseTable::kWindowBits;
+// Signed fixed-window digits in [-2^(w-1), 2^(w-1)]; `digits` has room for
+// WindowCount(w) entries.
+void SignedWindows(const Scalar& k, int w, int16_t* digits) {
+  const int half = 1 << (w - 1), windows = WindowCount(w);
   int carry = 0;
-  for (int i = 0; i < kTableWindows; ++i) {
+  for (int i = 0; i < windows; ++i) {
     int v = static_cast<int>(ScalarBits(k, i * w, w)) + carry;
-    if (v > kTableHalf) {
+    if (v > half) {
       digits[i] = static_cast<int16_t>(v - (1 << w));
       carry = 1;
     } else {
@@ -359,46 +361,46 @@ void SignedWindows(const Scalar& k, int16_t digits[kTableWindows]) {
 
 }  // namespace
 
-FixedBaseTable::FixedBaseTable(const AffinePoint& base) : base_(base) {
-  entries_.resize(static_cast<size_t>(kTableWindows) * kTableHalf);
+FixedBaseTable::FixedBaseTable(const AffinePoint& base, int window_bits)
+    : base_(base), window_bits_(window_bits), windows_(WindowCount(window_bits)) {
+  if (window_bits < kMinWindowBits || window_bits > kMaxWindowBits) std::abort();  // a programming error
+  const int half = 1 << (window_bits - 1);
+  entries_.resize(static_cast<size_t>(windows_) * half);
   AffinePoint window_base = base;
-  std::vector<JacobianPoint> row(kTableHalf + 1);
-  std::vector<AffinePoint> row_affine(kTableHalf + 1);
-  for (int i = 0; i < kTableWindows; ++i) {
+  std::vector<JacobianPoint> row(half + 1);
+  std::vector<AffinePoint> row_affine(half + 1);
+  for (int i = 0; i < windows_; ++i) {
     row[0] = ToJacobian(window_base);
-    for (int j = 1; j < kTableHalf; ++j) AddMixed(row[j], row[j - 1], window_base);
+    for (int j = 1; j < half; ++j) AddMixed(row[j], row[j - 1], window_base);
     // 2^w times this window's base starts the next window.
-    Double(row[kTableHalf], row[kTableHalf - 1]);
+    Double(row[half], row[half - 1]);
     BatchToAffine(row, row_affine, nullptr);
-    for (int j = 0; j < kTableHalf; ++j) entries_[static_cast<size_t>(i) * kTableHalf + j] = row_affine[j];
-    window_base = row_affine[kTableHalf];
+    for (int j = 0; j < half; ++j) entries_[static_cast<size_t>(i) * half + j] = row_affine[j];
+    window_base = row_affine[half];
   }
 }
 
 void FixedBaseTable::MulAdd(JacobianPoint& acc, const Scalar& k) const {
-  int16_t digits[kTableWindows];
-  SignedWindows(k, digits);
-  for (int i = 0; i < kTableWindows; ++i) {
+  int16_t digits[(1025 + kMinWindowBits - 1) / kMinWindowBits];
+  SignedWindows(k, window_bits_, digits);
+  const size_t half = size_t{1} << (window_bits_ - 1);
+  for (int i = 0; i < windows_; ++i) {
     int d = digits[i];
     if (d == 0) continue;
-    const AffinePoint& entry = entries_[static_cast<size_t>(i) * kTableHalf + (d > 0 ? d : -d) - 1];
+    const AffinePoint& entry = entries_[static_cast<size_t>(i) * half + (d > 0 ? d : -d) - 1];
     if (d > 0) {
       AddMixed(acc, acc, entry);
     } else {
       AddMixed(acc, acc, Negate(entry));
     }
   }
+  SecureZero(digits, sizeof(digits));
 }
 
 JacobianPoint FixedBaseTable::Mul(const Scalar& k) const {
   JacobianPoint acc = Infinity();
   MulAdd(acc, k);
   return acc;
-}
-
-const FixedBaseTable& BasePointTable() {
-  static const FixedBaseTable* table = new FixedBaseTable(BasePoint());
-  return *table;
 }
 
 Bytes EncodePoint(const AffinePoint& point) {

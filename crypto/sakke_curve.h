@@ -67,25 +67,29 @@ std::vector<int8_t> WnafDigits(const Scalar& k, int w);
 JacobianPoint ScalarMul(const AffinePoint& base, const Scalar& k);
 
 // [k]B for a base known in advance: one affine point per signed window
-// digit and window position, so a multiplication is ~1024/kWindowBits
-// mixed additions and no doublings. 129 x 128 affine points (4.2 MB);
-// immutable after construction and safe to share between threads.
+// digit and window position, so a multiplication is ~1025/w mixed additions
+// and no doublings. With w-bit windows a table holds ceil(1025/w) x 2^(w-1)
+// affine points (w = 8: 129 x 128 points, 4.2 MB; w = 5: 205 x 16, 0.8 MB)
+// and costs about that many mixed additions to build. Immutable after
+// construction and safe to share between threads.
 class FixedBaseTable {
  public:
-  static constexpr int kWindowBits = 8;
-  explicit FixedBaseTable(const AffinePoint& base);
+  static constexpr int kMinWindowBits = 2, kMaxWindowBits = 10;
+  // window_bits in [kMinWindowBits, kMaxWindowBits].
+  FixedBaseTable(const AffinePoint& base, int window_bits);
   JacobianPoint Mul(const Scalar& k) const;
   // Adds [k]B into acc (lets two tables share one accumulator).
   void MulAdd(JacobianPoint& acc, const Scalar& k) const;
   const AffinePoint& base() const { return base_; }
+  int window_bits() const { return window_bits_; }
+  size_t bytes() const { return entries_.size() * sizeof(AffinePoint); }
 
  private:
   AffinePoint base_;
+  int window_bits_;
+  int windows_;
   std::vector<AffinePoint> entries_;  // window-major, (digit - 1) minor
 };
-
-// The table for P, built on first use and kept for the process lifetime.
-const FixedBaseTable& BasePointTable();
 
 // 04 || x || y, 257 octets.
 inline constexpr size_t kEncodedPointSize = 1 + 2 * fp1024::kBytes;

@@ -15,6 +15,7 @@
 #include "crypto/fp1024.h"
 #include "crypto/sakke_curve.h"
 #include "crypto/sakke_pairing.h"
+#include "crypto/sakke_precompute.h"
 
 namespace mcx::sakke_internal {
 namespace {
@@ -240,7 +241,8 @@ TEST(SakkeCurveTest, BasePointIsOnTheCurveWithOrderQ) {
   Scalar q_minus_1 = GroupOrder();
   q_minus_1[0] -= 1;
   EXPECT_TRUE(Equals(ScalarMul(BasePoint(), q_minus_1), Negate(BasePoint())));
-  EXPECT_TRUE(Equals(BasePointTable().Mul(q_minus_1), Negate(BasePoint())));
+  EXPECT_TRUE(Equals(FixedBaseTable(BasePoint(), 8).Mul(q_minus_1), Negate(BasePoint())));
+  EXPECT_TRUE(Equals(BasePointMul(q_minus_1), Negate(BasePoint())));
 }
 
 TEST(SakkeCurveTest, GroupLawSpecialCases) {
@@ -279,34 +281,69 @@ TEST(SakkeCurveTest, ScalarMultiplicationMatchesReference) {
     SCOPED_TRACE(Hex(k.get()));
     RefPoint expected = ref.Mul(p, k.get());
     EXPECT_TRUE(ref.Matches(ScalarMul(BasePoint(), ToScalar(k.get())), expected));
-    EXPECT_TRUE(ref.Matches(BasePointTable().Mul(ToScalar(k.get())), expected));
+    EXPECT_TRUE(ref.Matches(BasePointMul(ToScalar(k.get())), expected));
   }
 }
 
-TEST(SakkeCurveTest, FixedBaseTableMatchesVariableBaseOnWindowEdges) {
+TEST(SakkeCurveTest, FixedBaseTablesOfEveryWidthMatchVariableBaseOnWindowEdges) {
   Reference ref;
   std::vector<Scalar> scalars = {Scalar{}, Scalar{1}};
-  // Digit patterns around the signed-window boundary 2^(w-1) (for 7- and
-  // 8-bit windows): they force carries between windows.
+  // Digit patterns around the signed-window boundary 2^(w-1) of several
+  // widths: they force carries between windows.
   for (uint64_t fill : {0x8080808080808080ull, 0x8181818181818181ull, 0x7f7f7f7f7f7f7f7full,
                         0x4040404040404040ull, 0x4141414141414141ull, 0x8102040810204081ull,
-                        0xffffffffffffffffull}) {
+                        0x1111111111111111ull, 0x1818181818181818ull, 0xffffffffffffffffull}) {
     Scalar k;
     for (auto& w : k) w = fill;
     k[fp1024::kLimbs - 1] = fill >> 4;  // keep below q
     scalars.push_back(k);
   }
-  for (int i = 0; i < 10; ++i) scalars.push_back(ToScalar(ref.RandomScalar().get()));
-  for (const Scalar& k : scalars) {
-    EXPECT_TRUE(SamePoint(BasePointTable().Mul(k), ScalarMul(BasePoint(), k)));
-  }
-  // A second, different base.
+  for (int i = 0; i < 4; ++i) scalars.push_back(ToScalar(ref.RandomScalar().get()));
+  // A base other than P, so nothing depends on P's process-wide table.
   AffinePoint other = Affine(ScalarMul(BasePoint(), ToScalar(ref.RandomScalar().get())));
-  FixedBaseTable table(other);
-  for (int i = 0; i < 5; ++i) {
-    Scalar k = ToScalar(ref.RandomScalar().get());
-    EXPECT_TRUE(SamePoint(table.Mul(k), ScalarMul(other, k)));
+  for (int w = FixedBaseTable::kMinWindowBits; w <= 8; ++w) {
+    SCOPED_TRACE("window bits " + std::to_string(w));
+    FixedBaseTable table(other, w);
+    EXPECT_EQ(table.window_bits(), w);
+    EXPECT_EQ(table.bytes(), static_cast<size_t>((1025 + w - 1) / w) * (size_t{1} << (w - 1)) * sizeof(AffinePoint));
+    for (const Scalar& k : scalars) EXPECT_TRUE(SamePoint(table.Mul(k), ScalarMul(other, k)));
   }
+}
+
+TEST(SakkePrecomputeTest, LazyTableIsBuiltAtItsThresholdsAndGivesTheSameResults) {
+  Reference ref;
+  AffinePoint base = Affine(ScalarMul(BasePoint(), ToScalar(ref.RandomScalar().get())));
+  const auto tiers = TiersFor(TableKind::kPublicKey);
+  ASSERT_FALSE(tiers.empty());
+  LazyPointTable lazy(base, TableKind::kPublicKey);
+  const uint64_t built_before = TablesBuilt(TableKind::kPublicKey);
+  EXPECT_EQ(lazy.Current(), nullptr);
+  size_t tier = 0;
+  for (uint64_t use = 1; use <= tiers.back().after_uses; ++use) {
+    std::shared_ptr<const FixedBaseTable> table = lazy.Use();
+    while (tier < tiers.size() && use >= tiers[tier].after_uses) ++tier;
+    if (tier == 0) {
+      ASSERT_EQ(table, nullptr) << "use " << use;
+    } else {
+      ASSERT_NE(table, nullptr) << "use " << use;
+      ASSERT_EQ(table->window_bits(), tiers[tier - 1].window_bits) << "use " << use;
+    }
+  }
+  EXPECT_EQ(TablesBuilt(TableKind::kPublicKey) - built_before, tiers.size());
+  Scalar k = ToScalar(ref.RandomScalar().get());
+  EXPECT_TRUE(SamePoint(lazy.Current()->Mul(k), ScalarMul(base, k)));
+}
+
+TEST(SakkePrecomputeTest, BuildBiggestSkipsTheSmallerTiers) {
+  AffinePoint base = Affine(ScalarMul(BasePoint(), Scalar{12345}));
+  LazyPointTable lazy(base, TableKind::kReceiverPoint);
+  const uint64_t built_before = TablesBuilt(TableKind::kReceiverPoint);
+  lazy.BuildBiggest();
+  lazy.BuildBiggest();
+  ASSERT_NE(lazy.Current(), nullptr);
+  EXPECT_EQ(lazy.Current()->window_bits(), TiersFor(TableKind::kReceiverPoint).back().window_bits);
+  EXPECT_EQ(TablesBuilt(TableKind::kReceiverPoint) - built_before, 1u);
+  EXPECT_EQ(lazy.Use(), lazy.Current());
 }
 
 TEST(SakkeCurveTest, WnafDigitsReconstructTheScalar) {
@@ -360,8 +397,8 @@ TEST(SakkePairingTest, PairingIsBilinearAndSymmetric) {
   Reference ref;
   for (int i = 0; i < 3; ++i) {
     BnPtr x = ref.RandomScalar(), y = ref.RandomScalar();
-    AffinePoint a = Affine(BasePointTable().Mul(ToScalar(x.get())));
-    AffinePoint b = Affine(BasePointTable().Mul(ToScalar(y.get())));
+    AffinePoint a = Affine(BasePointMul(ToScalar(x.get())));
+    AffinePoint b = Affine(BasePointMul(ToScalar(y.get())));
     Fp ab, ba, expected;
     ASSERT_TRUE(Pairing(a, b, &ab));
     ASSERT_TRUE(Pairing(b, a, &ba));
@@ -373,10 +410,10 @@ TEST(SakkePairingTest, PairingIsBilinearAndSymmetric) {
 
 TEST(SakkePairingTest, PreparedLinesGiveTheSameMillerValueClass) {
   Reference ref;
-  AffinePoint a = Affine(BasePointTable().Mul(ToScalar(ref.RandomScalar().get())));
+  AffinePoint a = Affine(BasePointMul(ToScalar(ref.RandomScalar().get())));
   PreparedLines lines(a);
   for (int i = 0; i < 3; ++i) {
-    AffinePoint b = Affine(BasePointTable().Mul(ToScalar(ref.RandomScalar().get())));
+    AffinePoint b = Affine(BasePointMul(ToScalar(ref.RandomScalar().get())));
     Fp fast, slow;
     ASSERT_TRUE(Represent(FinalExponentiation(lines.MillerLoop(b)), &fast));
     ASSERT_TRUE(Represent(FinalExponentiation(MillerLoop(a, b)), &slow));
@@ -385,26 +422,42 @@ TEST(SakkePairingTest, PreparedLinesGiveTheSameMillerValueClass) {
   }
 }
 
-TEST(SakkePairingTest, GeneratorPowerMatchesReference) {
+TEST(SakkePairingTest, GeneratorPowerMatchesReferenceWithAndWithoutTables) {
   Reference ref;
   std::vector<BnPtr> exponents;
   exponents.push_back(ref.Word(1));
   exponents.push_back(ref.Word(2));
-  exponents.push_back(ref.Word(0x80));  // a window digit at the boundary
+  exponents.push_back(ref.Word(0x80));  // window digits at the boundary
   exponents.push_back(ref.Word(0x81));
+  exponents.push_back(ref.Word(0x10));
+  exponents.push_back(ref.Word(0x11));
   BnPtr q_minus_1(BN_dup(ref.q()));
   BN_sub_word(q_minus_1.get(), 1);
   exponents.push_back(std::move(q_minus_1));
   for (int i = 0; i < 3; ++i) exponents.push_back(ref.RandomScalar());
+  std::vector<std::unique_ptr<GeneratorTable>> tables;
+  for (int w : {3, 5, 8}) tables.push_back(std::make_unique<GeneratorTable>(w));
   for (const BnPtr& r : exponents) {
     SCOPED_TRACE(Hex(r.get()));
+    const Limbs expected = ref.GeneratorPower(r.get());
     Fp w;
     ASSERT_TRUE(Represent(GeneratorPower(ToScalar(r.get())), &w));
-    EXPECT_EQ(fp1024::ToLimbs(w), ref.GeneratorPower(r.get()));
+    EXPECT_EQ(fp1024::ToLimbs(w), expected);
+    ASSERT_TRUE(Represent(GeneratorPowerUntabled(ToScalar(r.get())), &w));
+    EXPECT_EQ(fp1024::ToLimbs(w), expected);
+    for (const auto& table : tables) {
+      SCOPED_TRACE("window bits " + std::to_string(table->window_bits()));
+      ASSERT_TRUE(Represent(table->Power(ToScalar(r.get())), &w));
+      EXPECT_EQ(fp1024::ToLimbs(w), expected);
+    }
   }
   // g^0 = 1, represented by 0.
   Fp w;
   ASSERT_TRUE(Represent(GeneratorPower(Scalar{}), &w));
+  EXPECT_TRUE(fp1024::IsZero(w));
+  ASSERT_TRUE(Represent(GeneratorPowerUntabled(Scalar{}), &w));
+  EXPECT_TRUE(fp1024::IsZero(w));
+  ASSERT_TRUE(Represent(tables[0]->Power(Scalar{}), &w));
   EXPECT_TRUE(fp1024::IsZero(w));
 }
 

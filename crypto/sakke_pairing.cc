@@ -1,5 +1,8 @@
 #include "crypto/sakke_pairing.h"
 
+#include <array>
+#include <cstdlib>
+
 #include "crypto/secret.h"
 
 namespace mcx::sakke_internal {
@@ -147,46 +150,6 @@ void AddStep(JacobianPoint& t, const AffinePoint& s, const AffinePoint* b, Fp2* 
   t.x = x3;
   t.y = y3;
   t.z = z3;
-}
-
-constexpr int kPowWindowBits = 8;
-constexpr int kPowWindows = (1025 + kPowWindowBits - 1) / kPowWindowBits;
-constexpr int kPowHalf = 1 << (kPowWindowBits - 1);
-
-// Entry (i, j) is t with [1 + i*t] = [g]^((j + 1) * 2^(8i)).
-struct GeneratorTable {
-  std::vector<Fp> t;
-};
-
-const GeneratorTable& GetGeneratorTable() {
-  static const GeneratorTable* table = [] {
-    auto* out = new GeneratorTable;
-    out->t.resize(static_cast<size_t>(kPowWindows) * kPowHalf);
-    Fp base = PairingGenerator();
-    std::vector<Fp2> row(kPowHalf + 1);
-    std::vector<Fp> real(kPowHalf + 1);
-    for (int w = 0; w < kPowWindows; ++w) {
-      row[0] = Fp2{One(), base};
-      for (int j = 1; j < kPowHalf; ++j) {
-        Fp2& r = row[j];
-        const Fp2& prev = row[j - 1];
-        Fp at, bt;
-        Mul(bt, prev.b, base);
-        Mul(at, prev.a, base);
-        Sub(r.a, prev.a, bt);
-        Add(r.b, prev.b, at);
-      }
-      Fp2Sqr(row[kPowHalf], row[kPowHalf - 1]);  // g^(2^8 * 2^(8w))
-      for (int j = 0; j <= kPowHalf; ++j) real[j] = row[j].a;
-      BatchInv(real);
-      for (int j = 0; j < kPowHalf; ++j) {
-        Mul(out->t[static_cast<size_t>(w) * kPowHalf + j], row[j].b, real[j]);
-      }
-      Mul(base, row[kPowHalf].b, real[kPowHalf]);
-    }
-    return out;
-  }();
-  return *table;
 }
 
 // Plain NAF loop; used where the windowed loop's small multiples of A
@@ -347,36 +310,101 @@ Fp2 PreparedLines::MillerLoop(const AffinePoint& b) const {
   return f;
 }
 
-Fp2 GeneratorPower(const Scalar& r) {
-  const GeneratorTable& table = GetGeneratorTable();
+namespace {
+
+int PowWindowCount(int window_bits) { return (1025 + window_bits - 1) / window_bits; }
+
+// (a + ib)(1 +- it) = (a -+ bt) + i(b +- at): two multiplications.
+void MulByNormalised(Fp2& acc, const Fp& t, bool conjugate) {
+  Fp at, bt;
+  Mul(at, acc.a, t);
+  Mul(bt, acc.b, t);
+  if (!conjugate) {
+    Sub(acc.a, acc.a, bt);
+    Add(acc.b, acc.b, at);
+  } else {
+    Add(acc.a, acc.a, bt);
+    Sub(acc.b, acc.b, at);
+  }
+}
+
+}  // namespace
+
+GeneratorTable::GeneratorTable(int window_bits)
+    : window_bits_(window_bits), windows_(PowWindowCount(window_bits)) {
+  if (window_bits < kMinWindowBits || window_bits > kMaxWindowBits) std::abort();  // a programming error
+  const int half = 1 << (window_bits - 1);
+  t_.resize(static_cast<size_t>(windows_) * half);
+  Fp base = PairingGenerator();
+  std::vector<Fp2> row(half + 1);
+  std::vector<Fp> real(half + 1);
+  for (int w = 0; w < windows_; ++w) {
+    row[0] = Fp2{One(), base};
+    for (int j = 1; j < half; ++j) {
+      Fp2& r = row[j];
+      const Fp2& prev = row[j - 1];
+      Fp at, bt;
+      Mul(bt, prev.b, base);
+      Mul(at, prev.a, base);
+      Sub(r.a, prev.a, bt);
+      Add(r.b, prev.b, at);
+    }
+    Fp2Sqr(row[half], row[half - 1]);  // g^(2^w * 2^(w * window))
+    for (int j = 0; j <= half; ++j) real[j] = row[j].a;
+    BatchInv(real);
+    for (int j = 0; j < half; ++j) Mul(t_[static_cast<size_t>(w) * half + j], row[j].b, real[j]);
+    Mul(base, row[half].b, real[half]);
+  }
+}
+
+Fp2 GeneratorTable::Power(const Scalar& r) const {
+  const int w_bits = window_bits_, half = 1 << (w_bits - 1);
   Fp2 acc{One(), Zero()};
   int carry = 0;
-  for (int w = 0; w < kPowWindows; ++w) {
+  for (int w = 0; w < windows_; ++w) {
     int v = carry;
-    for (int bit = 0; bit < kPowWindowBits; ++bit) {
-      int pos = w * kPowWindowBits + bit;
+    for (int bit = 0; bit < w_bits; ++bit) {
+      int pos = w * w_bits + bit;
       if (pos < 1024) v += static_cast<int>((r[pos / 64] >> (pos % 64)) & 1) << bit;
     }
     int d = v;
     carry = 0;
-    if (v > kPowHalf) {
-      d = v - (1 << kPowWindowBits);
+    if (v > half) {
+      d = v - (1 << w_bits);
       carry = 1;
     }
     if (d == 0) continue;
-    const Fp& t = table.t[static_cast<size_t>(w) * kPowHalf + (d > 0 ? d : -d) - 1];
-    // (a + ib)(1 +- it) = (a -+ bt) + i(b +- at)
-    Fp at, bt;
-    Mul(at, acc.a, t);
-    Mul(bt, acc.b, t);
-    if (d > 0) {
-      Sub(acc.a, acc.a, bt);
-      Add(acc.b, acc.b, at);
-    } else {
-      Add(acc.a, acc.a, bt);
-      Sub(acc.b, acc.b, at);
-    }
+    MulByNormalised(acc, t_[static_cast<size_t>(w) * half + (d > 0 ? d : -d) - 1], d < 0);
   }
+  return acc;
+}
+
+Fp2 GeneratorPowerUntabled(const Scalar& r) {
+  // g, g^3, ..., g^15 normalised to 1 + i*t: a constant of the parameter
+  // set, cheap enough to compute once per process.
+  constexpr int kWidth = 5, kOdd = 1 << (kWidth - 2);
+  static const std::array<Fp, kOdd>* odd = [] {
+    std::array<Fp2, kOdd> powers;
+    const Fp2 g{One(), PairingGenerator()};
+    Fp2 g2;
+    Fp2Sqr(g2, g);
+    powers[0] = g;
+    for (int j = 1; j < kOdd; ++j) Fp2Mul(powers[j], powers[j - 1], g2);
+    std::array<Fp, kOdd> real;
+    for (int j = 0; j < kOdd; ++j) real[j] = powers[j].a;
+    BatchInv(real);
+    auto* out = new std::array<Fp, kOdd>;
+    for (int j = 0; j < kOdd; ++j) Mul((*out)[j], powers[j].b, real[j]);
+    return out;
+  }();
+  std::vector<int8_t> digits = WnafDigits(r, kWidth);
+  Fp2 acc{One(), Zero()};
+  for (size_t i = digits.size(); i-- > 0;) {
+    Fp2Sqr(acc, acc);
+    int d = digits[i];
+    if (d != 0) MulByNormalised(acc, (*odd)[(d > 0 ? d : -d) / 2], d < 0);
+  }
+  SecureZero(digits.data(), digits.size());
   return acc;
 }
 

@@ -66,10 +66,27 @@ class PreparedLines {
   std::vector<bool> doubling_;
 };
 
-// g^r in PF_p from a fixed-base table over g (8-bit signed windows, each
-// entry normalised to 1 + i*t so a step costs two F_p multiplications).
-// Returns a representative of the class of g^r.
-Fp2 GeneratorPower(const Scalar& r);
+// g^r in PF_p from a fixed-base table over g: w-bit signed windows, each
+// entry normalised to 1 + i*t so a step costs two F_p multiplications.
+// ceil(1025/w) x 2^(w-1) elements (w = 8: 2.1 MB). Power returns a
+// representative of the class of g^r. Immutable, safe to share.
+class GeneratorTable {
+ public:
+  static constexpr int kMinWindowBits = 2, kMaxWindowBits = 10;
+  explicit GeneratorTable(int window_bits);
+  Fp2 Power(const Scalar& r) const;
+  int window_bits() const { return window_bits_; }
+  size_t bytes() const { return t_.size() * sizeof(Fp); }
+
+ private:
+  int window_bits_;
+  int windows_;
+  // Entry (i, j) is t with [1 + i*t] = [g]^((j + 1) * 2^(w*i)).
+  std::vector<Fp> t_;
+};
+
+// g^r without a table: square-and-multiply over the width-5 NAF of r.
+Fp2 GeneratorPowerUntabled(const Scalar& r);
 
 }  // namespace mcx::sakke_internal
 

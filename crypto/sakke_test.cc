@@ -12,6 +12,7 @@
 
 #include "crypto/fp1024.h"
 #include "crypto/sakke_curve.h"
+#include "crypto/sakke_precompute.h"
 #include "testdata/testdata.h"
 
 namespace mcx::sakke {
@@ -394,6 +395,123 @@ TEST_F(SakkePropertyTest, PointsOutsideTheOrderQSubgroupAreRefused) {
   // R + (0,0): the pairing no longer gives g^r and the re-check refuses it.
   Bytes r_twisted = Cat(AddTwoTorsion(ByteSpan(ed).first(kPointSize)), ByteSpan(ed).subspan(kPointSize));
   EXPECT_FALSE(Decapsulate(*z_pub_, id, rsk.span(), r_twisted).ok());
+}
+
+// --- lazy precomputation ----------------------------------------------------
+
+using sakke_internal::TableKind;
+using sakke_internal::TablesBuilt;
+using sakke_internal::TiersFor;
+
+// Issue 18: preparing (and so validating) a KMS key must not build its
+// table, and the same Z must give the one shared object.
+TEST_F(SakkePropertyTest, CreatingAPublicKeyBuildsNoTableAndSharesTheKey) {
+  SecretBytes z = GenerateMasterSecret().value();
+  Bytes z_pub = PublicKeyFromMaster(z.span()).value();
+  const uint64_t before = TablesBuilt(TableKind::kPublicKey);
+  auto first = PreparedPublicKey::Create(z_pub);
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  auto second = PreparedPublicKey::Create(z_pub);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(first->get(), second->get());
+  EXPECT_EQ(TablesBuilt(TableKind::kPublicKey), before);
+
+  // Z's first table comes exactly at the first tier's threshold, and the
+  // ciphertexts do not depend on it.
+  Bytes id = RandomBytes(rng_, 32);
+  Bytes ssv = RandomBytes(rng_, kSsvSize);
+  const Bytes expected = Encapsulate(z_pub, id, ssv).value();
+  const uint64_t first_tier = TiersFor(TableKind::kPublicKey).front().after_uses;
+  for (uint64_t use = 1; use <= first_tier; ++use) {
+    EXPECT_EQ(TablesBuilt(TableKind::kPublicKey), before) << "use " << use;
+    auto ed = (*first)->Encapsulate(id, ssv);
+    ASSERT_TRUE(ed.ok());
+    EXPECT_EQ(*ed, expected) << "use " << use;
+  }
+  EXPECT_EQ(TablesBuilt(TableKind::kPublicKey), before + 1);
+}
+
+TEST_F(SakkePropertyTest, AnRskUsedOftenGetsItsLinesAndTheSameResults) {
+  Bytes id = RandomBytes(rng_, 32);
+  SecretBytes rsk = IssueRsk(z_->span(), id).value();
+  const uint64_t before = TablesBuilt(TableKind::kRskLines);
+  const uint64_t threshold = TiersFor(TableKind::kRskLines).front().after_uses;
+  for (uint64_t use = 1; use <= threshold + 2; ++use) {
+    Bytes ssv = RandomBytes(rng_, kSsvSize);
+    Bytes ed = (*kms_)->Encapsulate(id, ssv).value();
+    auto out = (*kms_)->Decapsulate(id, rsk.span(), ed);
+    ASSERT_TRUE(out.ok()) << "use " << use << ": " << out.error().ToString();
+    EXPECT_EQ(SecretToBytes(*out), ssv);
+    EXPECT_EQ(TablesBuilt(TableKind::kRskLines), before + (use >= threshold ? 1 : 0)) << "use " << use;
+  }
+  // Tampered data is refused on the lines' route as on the one-shot one.
+  Bytes ed = (*kms_)->Encapsulate(id, RandomBytes(rng_, kSsvSize)).value();
+  ed[kPointSize + 3] ^= 0x40;
+  auto with_lines = (*kms_)->Decapsulate(id, rsk.span(), ed);
+  auto one_shot = Decapsulate(*z_pub_, id, rsk.span(), ed);
+  ASSERT_FALSE(with_lines.ok());
+  ASSERT_FALSE(one_shot.ok());
+  EXPECT_EQ(with_lines.error().message(), one_shot.error().message());
+}
+
+TEST_F(SakkePropertyTest, AnRskThatDoesNotValidateNeverGetsLines) {
+  Bytes id = RandomBytes(rng_, 32);
+  Bytes other_id = RandomBytes(rng_, 32);
+  SecretBytes wrong_rsk = IssueRsk(z_->span(), other_id).value();
+  Bytes ed = (*kms_)->Encapsulate(id, RandomBytes(rng_, kSsvSize)).value();
+  const uint64_t before = TablesBuilt(TableKind::kRskLines);
+  const uint64_t threshold = TiersFor(TableKind::kRskLines).front().after_uses;
+  for (uint64_t use = 1; use <= threshold + 1; ++use) {
+    auto out = (*kms_)->Decapsulate(id, wrong_rsk.span(), ed);
+    ASSERT_FALSE(out.ok()) << "use " << use;
+    EXPECT_NE(out.error().message().find("R != [r]([ID]P + Z)"), std::string::npos) << out.error().message();
+  }
+  EXPECT_EQ(TablesBuilt(TableKind::kRskLines), before);
+}
+
+TEST_F(SakkePropertyTest, ManyKeysAndReceiversStayCorrectPastTheCacheBounds) {
+  // More keys than the process cache keeps and more receivers per key than
+  // it follows: evicted entries are rebuilt, never mixed up.
+  std::vector<SecretBytes> zs;
+  std::vector<Bytes> z_pubs;
+  for (int i = 0; i < 18; ++i) {
+    zs.push_back(GenerateMasterSecret().value());
+    z_pubs.push_back(PublicKeyFromMaster(zs.back().span()).value());
+  }
+  for (int round = 0; round < 2; ++round) {
+    for (size_t i = 0; i < zs.size(); ++i) {
+      auto kms = PreparedPublicKey::Create(z_pubs[i]);
+      ASSERT_TRUE(kms.ok());
+      EXPECT_EQ((*kms)->z_pub(), z_pubs[i]);
+    }
+  }
+  for (int i = 0; i < 6; ++i) {
+    Bytes id = RandomBytes(rng_, 32);
+    SecretBytes rsk = IssueRsk(z_->span(), id).value();
+    Bytes ssv = RandomBytes(rng_, kSsvSize);
+    Bytes ed = (*kms_)->Encapsulate(id, ssv).value();
+    auto out = (*kms_)->Decapsulate(id, rsk.span(), ed);
+    ASSERT_TRUE(out.ok());
+    EXPECT_EQ(SecretToBytes(*out), ssv);
+  }
+}
+
+TEST_F(SakkePropertyTest, PrecomputedReceiverGivesTheSameResults) {
+  Bytes id = RandomBytes(rng_, 32);
+  SecretBytes rsk = IssueRsk(z_->span(), id).value();
+  auto receiver = PreparedReceiver::Create(*kms_, id, rsk.span()).value();
+  const uint64_t before = TablesBuilt(TableKind::kReceiverPoint);
+  receiver->Precompute();
+  EXPECT_EQ(TablesBuilt(TableKind::kReceiverPoint), before + 1);
+  (*kms_)->Precompute();
+  for (int i = 0; i < 3; ++i) {
+    Bytes ssv = RandomBytes(rng_, kSsvSize);
+    Bytes ed = (*kms_)->Encapsulate(id, ssv).value();
+    EXPECT_EQ(ed, Encapsulate(*z_pub_, id, ssv).value());
+    auto out = receiver->Decapsulate(ed);
+    ASSERT_TRUE(out.ok());
+    EXPECT_EQ(SecretToBytes(*out), ssv);
+  }
 }
 
 TEST(SakkeMaskTest, MaskLengthFollowsTheSsvLength) {

@@ -31,7 +31,7 @@ Status ValidateKmsCertificate(const KmsCertificate& c) {
   if (c.pub_enc_key.size() != kSakkePointSize) {
     return Invalid(where + "/PubEncKey", "Z_T must be " + std::to_string(kSakkePointSize) + " octets");
   }
-  // Checks Z_T is on the curve with order q (and builds a table we discard).
+  // Checks Z_T is on the curve with order q; builds no table (sakke.h).
   if (auto z = sakke::PreparedPublicKey::Create(c.pub_enc_key); !z.ok()) {
     return Invalid(where + "/PubEncKey", "Z_T is not a valid SAKKE point: " + z.error().message());
   }
