@@ -341,6 +341,26 @@ void BM_fp1024_sqr(benchmark::State& state) {
 }
 BENCHMARK(BM_fp1024_sqr)->Unit(benchmark::kNanosecond);
 
+// The F_p^2 steps of a Miller loop (independent iterations, as in the loop).
+void BM_fp2_sqr(benchmark::State& state) {
+  fp1024::Fp2 x{fp1024::FromUint(3), fp1024::FromUint(5)};
+  for (auto _ : state) {
+    fp1024::Fp2Sqr(x, x);
+    benchmark::DoNotOptimize(x);
+  }
+}
+BENCHMARK(BM_fp2_sqr)->Unit(benchmark::kNanosecond);
+
+void BM_fp2_mul_line(benchmark::State& state) {
+  fp1024::Fp2 x{fp1024::FromUint(3), fp1024::FromUint(5)};
+  fp1024::Fp c = fp1024::FromUint(7), d = fp1024::FromUint(11);
+  for (auto _ : state) {
+    fp1024::Fp2MulLine(x, x, c, d);
+    benchmark::DoNotOptimize(x);
+  }
+}
+BENCHMARK(BM_fp2_mul_line)->Unit(benchmark::kNanosecond);
+
 void BM_fp1024_inv(benchmark::State& state) {
   fp1024::Fp a = fp1024::FromUint(3);
   for (auto _ : state) {

@@ -518,17 +518,29 @@ void Sqr(Fp& r, const Fp& a) {
   RedcLimbs(r.v, t);
 }
 
-void MulWide(Wide& r, const Fp& a, const Fp& b) { MulWideLimbs(r.v.data(), a.v.data(), b.v.data()); }
+// Double-width arithmetic on raw limb arrays: the F_p^2 and point formulas
+// below keep their scratch products in uninitialised stack arrays and reduce
+// them in place (zeroing and copying 256-octet Wide values cost several
+// per cent of a Miller loop).
+namespace {
 
-void SubWide(Wide& r, const Wide& a, const Wide& b) {
+using WideLimbs = uint64_t[2 * kLimbs];
+
+void SubWideLimbs(uint64_t r[2 * kLimbs], const uint64_t a[2 * kLimbs], const uint64_t b[2 * kLimbs]) {
   uint8_t borrow = 0;
 #pragma GCC unroll 32
-  for (size_t i = 0; i < 2 * kLimbs; ++i) borrow = SubBorrow(borrow, a.v[i], b.v[i], &r.v[i]);
+  for (size_t i = 0; i < 2 * kLimbs; ++i) borrow = SubBorrow(borrow, a[i], b[i], &r[i]);
   uint64_t mask = 0 - static_cast<uint64_t>(borrow);
   uint8_t carry = 0;
 #pragma GCC unroll 16
-  for (size_t i = 0; i < kLimbs; ++i) carry = AddCarry(carry, r.v[kLimbs + i], kP[i] & mask, &r.v[kLimbs + i]);
+  for (size_t i = 0; i < kLimbs; ++i) carry = AddCarry(carry, r[kLimbs + i], kP[i] & mask, &r[kLimbs + i]);
 }
+
+}  // namespace
+
+void MulWide(Wide& r, const Fp& a, const Fp& b) { MulWideLimbs(r.v.data(), a.v.data(), b.v.data()); }
+
+void SubWide(Wide& r, const Wide& a, const Wide& b) { SubWideLimbs(r.v.data(), a.v.data(), b.v.data()); }
 
 void AddWide(Wide& r, const Wide& a, const Wide& b) {
   uint8_t carry = 0;
@@ -537,15 +549,25 @@ void AddWide(Wide& r, const Wide& a, const Wide& b) {
 }
 
 void MulSubMul(Fp& r, const Fp& a, const Fp& b, const Fp& c, const Fp& d) {
-  Wide ab, cd;
-  MulWide(ab, a, b);
-  MulWide(cd, c, d);
-  SubWide(ab, ab, cd);
-  Redc(r, ab);
+  WideLimbs ab, cd;
+  MulWideLimbs(ab, a.v.data(), b.v.data());
+  MulWideLimbs(cd, c.v.data(), d.v.data());
+  SubWideLimbs(ab, ab, cd);
+  RedcLimbs(r.v, ab);
+}
+
+void MulSubDoubleSqr(Fp& r, const Fp& a, const Fp& b, const Fp& c) {
+  // c^2 < p^2 < p * 2^1024, so each SubWide keeps the invariant.
+  WideLimbs ab, cc;
+  MulWideLimbs(ab, a.v.data(), b.v.data());
+  SqrWideLimbs(cc, c.v.data());
+  SubWideLimbs(ab, ab, cc);
+  SubWideLimbs(ab, ab, cc);
+  RedcLimbs(r.v, ab);
 }
 
 void Redc(Fp& r, const Wide& t) {
-  uint64_t copy[2 * kLimbs];
+  WideLimbs copy;
   std::memcpy(copy, t.v.data(), sizeof(copy));
   RedcLimbs(r.v, copy);
 }
@@ -792,19 +814,18 @@ void Fp2Sqr(Fp2& r, const Fp2& x) {
 void Fp2MulLine(Fp2& r, const Fp2& x, const Fp& c, const Fp& d) {
   // Karatsuba with one reduction per coefficient:
   // real = ac - bd, imag = (a + b)(c + d) - ac - bd.
-  Wide ac, bd, cross;
-  MulWide(ac, x.a, c);
-  MulWide(bd, x.b, d);
+  WideLimbs ac, bd, cross;
+  MulWideLimbs(ac, x.a.v.data(), c.v.data());
+  MulWideLimbs(bd, x.b.v.data(), d.v.data());
   Fp s1, s2;
   Add(s1, x.a, x.b);
   Add(s2, c, d);
-  MulWide(cross, s1, s2);
-  SubWide(cross, cross, ac);
-  SubWide(cross, cross, bd);
-  Wide real;
-  SubWide(real, ac, bd);
-  Redc(r.a, real);
-  Redc(r.b, cross);
+  MulWideLimbs(cross, s1.v.data(), s2.v.data());
+  SubWideLimbs(cross, cross, ac);
+  SubWideLimbs(cross, cross, bd);
+  SubWideLimbs(ac, ac, bd);  // the real part
+  RedcLimbs(r.a.v, ac);
+  RedcLimbs(r.b.v, cross);
 }
 
 }  // namespace mcx::fp1024

@@ -83,6 +83,8 @@ void AddWide(Wide& r, const Wide& a, const Wide& b);
 void Redc(Fp& r, const Wide& t);
 // r = a*b - c*d with a single reduction.
 void MulSubMul(Fp& r, const Fp& a, const Fp& b, const Fp& c, const Fp& d);
+// r = a*b - 2*c^2 with a single reduction (the Y3 of a doubling).
+void MulSubDoubleSqr(Fp& r, const Fp& a, const Fp& b, const Fp& c);
 
 // Test hook: with `force` the portable C multiplication is used even where
 // the x86-64 MULX/ADX code would be, so tests check both on one machine.

@@ -193,6 +193,25 @@ TEST_P(Fp1024Test, LazyReductionOfWideSumsMatchesBn) {
   }
 }
 
+TEST_P(Fp1024Test, SingleReductionPointFormulasMatchBn) {
+  for (int i = 0; i < 500; ++i) {
+    Limbs a = RandomBelowP(), b = RandomBelowP(), c = RandomBelowP(), d = RandomBelowP();
+    Fp r;
+    BnPtr ab = ToBn(BnMulMod(a, b));
+    // a*b - c*d
+    MulSubMul(r, FromLimbs(a), FromLimbs(b), FromLimbs(c), FromLimbs(d));
+    BnPtr expect(BN_new()), cd = ToBn(BnMulMod(c, d));
+    BN_mod_sub(expect.get(), ab.get(), cd.get(), p_.get(), ctx_);
+    ASSERT_EQ(ToLimbs(r), FromBn(expect.get()));
+    // a*b - 2*c^2
+    MulSubDoubleSqr(r, FromLimbs(a), FromLimbs(b), FromLimbs(c));
+    BnPtr cc = ToBn(BnMulMod(c, c));
+    BN_mod_sub(expect.get(), ab.get(), cc.get(), p_.get(), ctx_);
+    BN_mod_sub(expect.get(), expect.get(), cc.get(), p_.get(), ctx_);
+    ASSERT_EQ(ToLimbs(r), FromBn(expect.get()));
+  }
+}
+
 TEST_P(Fp1024Test, Fp2ProductsMatchSchoolbookOverBn) {
   for (int i = 0; i < 300; ++i) {
     Limbs a = RandomBelowP(), b = RandomBelowP(), c = RandomBelowP(), d = RandomBelowP();

@@ -152,11 +152,10 @@ void Double(JacobianPoint& r, const JacobianPoint& a) {
   Sqr(x3, alpha);
   Sub(x3, x3, beta4);
   Sub(x3, x3, beta4);
-  Fp y3, gamma2, gamma4;
+  Fp y3, gamma2;
   Sub(t1, beta4, x3);
   Dbl(gamma2, gamma);
-  Dbl(gamma4, gamma2);
-  MulSubMul(y3, alpha, t1, gamma2, gamma4);  // alpha (4 beta - X3) - 8 gamma^2
+  MulSubDoubleSqr(y3, alpha, t1, gamma2);  // alpha (4 beta - X3) - 8 gamma^2
   r.x = x3;
   r.y = y3;
   r.z = z3;

@@ -89,11 +89,9 @@ void DoubleStep(JacobianPoint& t, const AffinePoint* b, Fp2* value, LineParts* p
   Sqr(x3, alpha);
   Sub(x3, x3, beta4);
   Sub(x3, x3, beta4);
-  // Y3 = alpha (4 beta - X3) - (2 gamma)(4 gamma); t1 still holds 2 gamma.
+  // Y3 = alpha (4 beta - X3) - 2 (2 gamma)^2; t1 still holds 2 gamma.
   Sub(t2, beta4, x3);
-  Fp gamma4;
-  Dbl(gamma4, t1);
-  MulSubMul(y3, alpha, t2, t1, gamma4);
+  MulSubDoubleSqr(y3, alpha, t2, t1);
   t.x = x3;
   t.y = y3;
   t.z = z3;
