@@ -6,6 +6,7 @@
 #include <array>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "crypto/bounded_cache.h"
 #include "crypto/fp1024.h"
@@ -195,10 +196,21 @@ Result<JacobianPoint> EncapsulationPoint(const EncapsulationBases& bases, const 
   if (bases.z_table != nullptr) {
     if (std::shared_ptr<const FixedBaseTable> table = bases.z_table->Use()) {
       MCX_ASSIGN_OR_RETURN(Scalar rb, ScalarProductModQ(r, b));
-      JacobianPoint acc = BasePointMul(rb);
+      // [rb]P + [r]Z: both tables' terms in one affine sum.
+      std::vector<AffinePoint> terms;
+      terms.reserve(260);
+      JacobianPoint p_part = Infinity();
+      if (std::shared_ptr<const FixedBaseTable> p_table = UseBasePointTable()) {
+        p_table->AppendTerms(rb, terms);
+      } else {
+        p_part = ScalarMul(BasePoint(), rb);
+      }
       SecureZero(rb.data(), sizeof(rb));
-      table->MulAdd(acc, r);
-      return acc;
+      table->AppendTerms(r, terms);
+      JacobianPoint sum = SumAffine(terms);
+      SecureZero(terms.data(), terms.size() * sizeof(AffinePoint));
+      Add(sum, sum, p_part);
+      return sum;
     }
   }
   if (bases.q_b_table != nullptr) return ScalarMul(bases.q_b_table->base(), r);

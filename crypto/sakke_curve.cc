@@ -292,6 +292,50 @@ void BatchToAffine(std::span<const JacobianPoint> points, std::span<AffinePoint>
   }
 }
 
+JacobianPoint SumAffine(std::vector<AffinePoint>& points) {
+  // A level of n affine additions costs one inversion (about 21
+  // multiplications) plus ~6 per addition, a mixed addition ~11: below
+  // about 8 points the last ones are cheaper added in Jacobian form.
+  constexpr size_t kAffineSumFinish = 8;
+  size_t n = points.size();
+  std::vector<Fp> den;
+  den.reserve(n / 2);
+  while (n > kAffineSumFinish) {
+    const size_t pairs = n / 2;
+    den.clear();
+    bool degenerate = false;
+    for (size_t k = 0; k < pairs; ++k) {
+      den.emplace_back();
+      Sub(den.back(), points[2 * k + 1].x, points[2 * k].x);
+      degenerate = degenerate || IsZero(den.back());
+    }
+    if (degenerate) break;
+    BatchInv(den);
+    for (size_t k = 0; k < pairs; ++k) {
+      const AffinePoint& a = points[2 * k];
+      const AffinePoint& b = points[2 * k + 1];
+      // lambda = (y_b - y_a) / (x_b - x_a), x3 = lambda^2 - x_a - x_b,
+      // y3 = lambda (x_a - x3) - y_a
+      Fp lambda, t, x3, y3;
+      Sub(t, b.y, a.y);
+      Mul(lambda, t, den[k]);
+      Sqr(x3, lambda);
+      Sub(x3, x3, a.x);
+      Sub(x3, x3, b.x);
+      Sub(t, a.x, x3);
+      Mul(y3, lambda, t);
+      Sub(y3, y3, a.y);
+      points[k] = AffinePoint{x3, y3};
+    }
+    if (n % 2 == 1) points[pairs] = points[n - 1];
+    n = pairs + n % 2;
+  }
+  SecureZero(den.data(), den.size() * sizeof(Fp));
+  JacobianPoint acc = Infinity();
+  for (size_t i = 0; i < n; ++i) AddMixed(acc, acc, points[i]);
+  return acc;
+}
+
 bool Equals(const JacobianPoint& a, const AffinePoint& b) {
   if (IsInfinity(a)) return false;
   Fp z2, z3, t;
@@ -379,7 +423,7 @@ FixedBaseTable::FixedBaseTable(const AffinePoint& base, int window_bits)
   }
 }
 
-void FixedBaseTable::MulAdd(JacobianPoint& acc, const Scalar& k) const {
+void FixedBaseTable::AppendTerms(const Scalar& k, std::vector<AffinePoint>& terms) const {
   int16_t digits[(1025 + kMinWindowBits - 1) / kMinWindowBits];
   SignedWindows(k, window_bits_, digits);
   const size_t half = size_t{1} << (window_bits_ - 1);
@@ -387,19 +431,19 @@ void FixedBaseTable::MulAdd(JacobianPoint& acc, const Scalar& k) const {
     int d = digits[i];
     if (d == 0) continue;
     const AffinePoint& entry = entries_[static_cast<size_t>(i) * half + (d > 0 ? d : -d) - 1];
-    if (d > 0) {
-      AddMixed(acc, acc, entry);
-    } else {
-      AddMixed(acc, acc, Negate(entry));
-    }
+    terms.push_back(d > 0 ? entry : Negate(entry));
   }
   SecureZero(digits, sizeof(digits));
 }
 
 JacobianPoint FixedBaseTable::Mul(const Scalar& k) const {
-  JacobianPoint acc = Infinity();
-  MulAdd(acc, k);
-  return acc;
+  std::vector<AffinePoint> terms;
+  terms.reserve(static_cast<size_t>(windows_));
+  AppendTerms(k, terms);
+  JacobianPoint sum = SumAffine(terms);
+  // The terms and partial sums would give away k's digits.
+  SecureZero(terms.data(), terms.size() * sizeof(AffinePoint));
+  return sum;
 }
 
 Bytes EncodePoint(const AffinePoint& point) {

@@ -310,6 +310,44 @@ TEST(SakkeCurveTest, FixedBaseTablesOfEveryWidthMatchVariableBaseOnWindowEdges) 
   }
 }
 
+TEST(SakkeCurveTest, SumAffineMatchesJacobianAdditionIncludingDegenerateLevels) {
+  Reference ref;
+  auto random_point = [&ref] { return Affine(ScalarMul(BasePoint(), ToScalar(ref.RandomScalar().get()))); };
+  auto jacobian_sum = [](const std::vector<AffinePoint>& points) {
+    JacobianPoint acc = Infinity();
+    for (const AffinePoint& p : points) AddMixed(acc, acc, p);
+    return acc;
+  };
+  std::vector<std::vector<AffinePoint>> cases;
+  cases.push_back({});
+  cases.push_back({random_point()});
+  for (size_t n : {2, 3, 7, 8, 9, 129, 258}) {
+    std::vector<AffinePoint> points;
+    for (size_t i = 0; i < n; ++i) points.push_back(random_point());
+    cases.push_back(points);
+  }
+  // Degenerate pairs, first in the first level, then one level up (the
+  // affine levels run while more than a few points are left).
+  AffinePoint p = random_point(), q = random_point();
+  const std::vector<std::vector<AffinePoint>> prefixes = {
+      {p, p},                          // a doubling
+      {p, Negate(p)},                  // opposite points
+      {p, q, p, q},                    // p + q twice: a doubling one level up
+      {p, q, Negate(p), Negate(q)},    // opposite sums one level up
+  };
+  for (const auto& prefix : prefixes) {
+    std::vector<AffinePoint> points = prefix;
+    while (points.size() < 24) points.push_back(random_point());
+    cases.push_back(points);
+    cases.push_back(prefix);
+  }
+  for (const auto& points : cases) {
+    SCOPED_TRACE("points " + std::to_string(points.size()));
+    std::vector<AffinePoint> scratch = points;
+    EXPECT_TRUE(SamePoint(SumAffine(scratch), jacobian_sum(points)));
+  }
+}
+
 TEST(SakkePrecomputeTest, LazyTableIsBuiltAtItsThresholdsAndGivesTheSameResults) {
   Reference ref;
   AffinePoint base = Affine(ScalarMul(BasePoint(), ToScalar(ref.RandomScalar().get())));

@@ -94,8 +94,10 @@ void PrecomputeParameterTables() {
   GeneratorTables().BuildBiggest(BuildGeneratorTable);
 }
 
+std::shared_ptr<const FixedBaseTable> UseBasePointTable() { return BasePointTables().Use(); }
+
 JacobianPoint BasePointMul(const Scalar& k) {
-  std::shared_ptr<const FixedBaseTable> table = BasePointTables().Use();
+  std::shared_ptr<const FixedBaseTable> table = UseBasePointTable();
   return table ? table->Mul(k) : ScalarMul(BasePoint(), k);
 }
 

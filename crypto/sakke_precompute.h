@@ -46,6 +46,9 @@ void PrecomputeParameterTables();
 
 // [k]P, with P's table once it pays.
 JacobianPoint BasePointMul(const Scalar& k);
+// Counts a use of P's tables and returns the table for it (nullptr: none
+// has paid yet), for callers that sum P's terms with another table's.
+std::shared_ptr<const FixedBaseTable> UseBasePointTable();
 // g^r in PF_p (a representative of the class), with g's table once it pays.
 Fp2 GeneratorPower(const Scalar& r);
 
