@@ -7,26 +7,27 @@ namespace mcx::sakke_internal {
 namespace {
 
 // The rent-or-buy rule with thresholds measured by bench/crypto_bench (its
-// "break-even" table; docs/performance.md has the figures): a tier is built
-// at the first use by which the uses without it (or with the tier below)
-// have cost about what building it costs. Two tiers, 4- and 8-bit windows,
-// stay within about 1.6x (points) and 1.7x (g) of the best choice made in
-// hindsight for any number of uses; one 8-bit tier alone would be up to
-// 4.4x, and bigger tables would save little more per use.
+// "break-even" table; docs/performance.md has the figures, in modexps): a
+// tier is built at the first use by which the uses without it (or with the
+// tier below) have cost about what building it costs. Two tiers, 4- and
+// 8-bit windows, stay within about 1.9x (points) and 1.8x (g) of the best
+// choice made in hindsight for any number of uses, and within 3 % of it
+// beyond 10,000 uses; one 8-bit tier alone would be up to 5.4x.
 //
-// Points (P, Z): 4-bit table (514 KiB, 54 modexps to build) after 7 uses,
-// 8-bit (4.1 MiB, 322 modexps) after 260; a use costs 11.1 modexps without
-// a table, 2.8 with the 4-bit one, 1.6 with the 8-bit one.
-constexpr TableTier kBasePointTiers[] = {{4, 7}, {8, 260}};
-constexpr TableTier kPublicKeyTiers[] = {{4, 7}, {8, 260}};
-// g: 4-bit table (257 KiB, 28 modexps) after 13 uses, 8-bit (2 MiB, 108
-// modexps) after 506; g^r costs 2.75, 0.55 and 0.34 modexps.
-constexpr TableTier kGeneratorTiers[] = {{4, 13}, {8, 506}};
-// [ID]P + Z: the re-check without it uses P's and Z's tables, so its
-// table saves about one table multiplication per decapsulation.
-constexpr TableTier kReceiverPointTiers[] = {{8, 200}};
-// An RSK's lines with the check of the RSK: 33 modexps; they bring a
-// decapsulation from 26.5 to 11.4 modexps (2.2 uses).
+// Points (P, Z): a use costs 11.1 modexps without a table, 2.0 with a
+// 4-bit one (514 KiB, 55 modexps to build: 5.9 uses) and 1.2 with an 8-bit
+// one (4.1 MiB, 321 modexps: 405 more uses).
+constexpr TableTier kBasePointTiers[] = {{4, 7}, {8, 420}};
+constexpr TableTier kPublicKeyTiers[] = {{4, 7}, {8, 420}};
+// g: g^r costs 2.7 modexps without a table, 0.56 with a 4-bit one (257 KiB,
+// 28 modexps: 12.8 uses), 0.36 with an 8-bit one (2 MiB, 108: 552 more).
+constexpr TableTier kGeneratorTiers[] = {{4, 14}, {8, 550}};
+// [ID]P + Z: without it the re-check takes P's and Z's tables (2.25
+// modexps); its 8-bit table brings that to 1.2 (305 uses). Smaller tables
+// save too little to be worth a tier.
+constexpr TableTier kReceiverPointTiers[] = {{8, 310}};
+// An RSK's lines with the check of the RSK: 32 modexps; they bring a
+// decapsulation from 24.5 to 10.1 modexps (2.2 uses).
 constexpr TableTier kRskLinesTiers[] = {{0, 3}};
 
 std::array<std::atomic<uint64_t>, kTableKinds> g_built{};
