@@ -2,7 +2,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -23,15 +22,15 @@
 #include "harness/report/text.h"
 #include "harness/scenario/scenario.h"
 #include "harness/shim/client.h"
+#include "harness/sut/interrupt.h"
 
 namespace mcx::cli {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::atomic<bool> g_interrupted{false};
-
-void OnSigint(int) { g_interrupted = true; }
+// Ctrl-C or a CI cancel (SIGTERM): the reports say so, whatever ran.
+constexpr int kExitInterrupted = 130;
 
 // The checkout's testcases/ (the launcher exports MCXTEST_ROOT), else ./testcases.
 std::string DefaultTestcases() {
@@ -125,6 +124,48 @@ Result<shim::HelloAnswer> ProbeSut(const std::string& command, std::chrono::mill
   return std::move(*hello.answer);
 }
 
+// The result of a case that did not run: `verdict` kSkipped (interrupted
+// first) or kError (the SUT could not be started), `reason` saying why.
+engine::TestCaseResult NotRun(const scenario::Scenario& s, engine::Verdict verdict, const std::string& reason) {
+  engine::TestCaseResult r;
+  r.id = s.id;
+  r.title = s.title;
+  r.role = scenario::SutRoleName(s.role);
+  r.spec_clauses = s.spec_clauses;
+  r.source_file = s.source_file;
+  r.verdict = verdict;
+  r.summary = reason;
+  return r;
+}
+
+// Finishes every report of the run: CI reads them above all when a run
+// ends early, so an interrupt or a SUT that cannot start still gets
+// complete files with every case in them.
+void FinishReports(CommandContext& ctx, report::ReportWriter& writer, const std::string& html,
+                   const engine::RunResult& run) {
+  if (Status s = writer.Finish(run.interrupted); !s.ok()) *ctx.err << "mcxtest: " << s.error().ToString() << "\n";
+  if (!html.empty()) {
+    if (Status s = report::WriteHtmlReport(html, run); !s.ok()) *ctx.err << "mcxtest: " << s.error().ToString() << "\n";
+  }
+}
+
+// Exit 3: every case an error carrying the reason, in every report.
+int SutCannotStart(CommandContext& ctx, report::ReportWriter& writer, const RunArgs& args,
+                   const std::vector<scenario::Scenario>& cases, engine::RunResult& run, const std::string& reason) {
+  // Everything here may come from the shim (its error text, stderr): a
+  // terminal must not execute it.
+  *ctx.err << "mcxtest: the SUT could not be started (" << report::PrintableText(args.sut)
+           << "): " << report::PrintableText(reason, /*keep_newlines=*/true) << "\n";
+  for (const auto& s : cases) {
+    run.cases.push_back(NotRun(s, engine::Verdict::kError, "the SUT could not be started: " + reason));
+    if (Status st = writer.AddCase(run.cases.back()); !st.ok()) *ctx.err << "mcxtest: " << st.error().ToString() << "\n";
+  }
+  FinishReports(ctx, writer, args.html, run);
+  *ctx.out << "reports: " << writer.junit_path() << ", " << writer.json_path()
+           << (args.html.empty() ? "" : ", " + args.html) << "\n";
+  return kExitSutStart;
+}
+
 int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
   if (args.paths.empty()) args.paths.push_back(DefaultTestcases());
   if (!args.role.empty() && !scenario::SutRoleFromName(args.role)) {
@@ -135,50 +176,48 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
   auto cases = LoadAll(args.paths, args.role);
   if (!cases.ok()) return UsageError(ctx, cases.error().ToString());
   if (cases->empty()) return UsageError(ctx, "no test cases found");
-  if (args.sut.empty()) {
-    args.sut = DefaultSut();
-    if (args.sut.empty()) {
-      *ctx.err << "mcxtest: the bundled reference SUT was not found next to this binary; pass --sut CMD\n";
-      return kExitSutStart;
-    }
-  }
-  auto timeout = std::chrono::milliseconds(static_cast<int64_t>(args.timeout_seconds * 1000));
-  Result<shim::HelloAnswer> hello = ProbeSut(args.sut, timeout);
-  if (!hello.ok()) {
-    // Everything here may come from the shim (its error text, stderr): a
-    // terminal must not execute it.
-    *ctx.err << "mcxtest: the SUT could not be started (" << report::PrintableText(args.sut)
-             << "): " << report::PrintableText(hello.error().ToString(), /*keep_newlines=*/true) << "\n";
-    return kExitSutStart;
+  if (!args.pcap_dir.empty()) {
+    std::error_code ec;
+    fs::create_directories(args.pcap_dir, ec);
+    if (ec) return UsageError(ctx, "cannot create --pcap-dir " + args.pcap_dir + ": " + ec.message());
   }
 
   engine::RunInfo info;
-  info.implementation_name = hello->name;
-  info.implementation_version = hello->version;
   info.sut_command = args.sut;
   info.command_line = command_line;
   info.seed = args.seed;
   info.started_at = NowUtcIso8601();
   info.mcxtest_version = kMcxtestVersion;
   info.pcap_dir = args.pcap_dir;
-  if (!args.pcap_dir.empty()) {
-    std::error_code ec;
-    fs::create_directories(args.pcap_dir, ec);
-    if (ec) return UsageError(ctx, "cannot create --pcap-dir " + args.pcap_dir + ": " + ec.message());
+  engine::RunResult run;
+  run.info = info;
+  // From here on SIGINT and SIGTERM end the run with complete reports,
+  // also while the first hello waits.
+  sut::InterruptScope interrupt_scope;
+
+  if (args.sut.empty()) {
+    args.sut = DefaultSut();
+    run.info.sut_command = args.sut;
+  }
+  auto timeout = std::chrono::milliseconds(static_cast<int64_t>(args.timeout_seconds * 1000));
+  Result<shim::HelloAnswer> hello = args.sut.empty()
+                                        ? Error(ErrorCode::kNotFound,
+                                                "the bundled reference SUT was not found next to this binary; pass --sut CMD")
+                                        : ProbeSut(args.sut, timeout);
+  if (hello.ok()) {
+    run.info.implementation_name = hello->name;
+    run.info.implementation_version = hello->version;
   }
   report::ReportWriter writer(args.report_dir, args.junit, args.json);
-  if (Status s = writer.Begin(info); !s.ok()) {
+  if (Status s = writer.Begin(run.info); !s.ok()) {
     *ctx.err << "mcxtest: cannot write reports: " << s.error().ToString() << "\n";
     return kExitUsage;
   }
-  *ctx.out << "mcxtest " << kMcxtestVersion << ": " << cases->size() << " test case(s) against "
-           << report::PrintableText(hello->name + " " + hello->version) << " (seed " << args.seed << ")\n";
-
-  g_interrupted = false;
-  struct sigaction sa {};
-  sa.sa_handler = OnSigint;
-  struct sigaction old {};
-  sigaction(SIGINT, &sa, &old);
+  if (!hello.ok() && !sut::Interrupted()) return SutCannotStart(ctx, writer, args, *cases, run, hello.error().ToString());
+  if (hello.ok()) {
+    *ctx.out << "mcxtest " << kMcxtestVersion << ": " << cases->size() << " test case(s) against "
+             << report::PrintableText(hello->name + " " + hello->version) << " (seed " << args.seed << ")\n";
+  }
 
   engine::EngineOptions options;
   options.sut_command = args.sut;
@@ -199,20 +238,15 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
     }
     bar->Set(done);
   };
-  engine::RunResult run;
-  run.info = info;
-  for (size_t i = 0; i < cases->size(); ++i) {
-    if (g_interrupted) {
-      run.interrupted = true;
-      break;
-    }
-    engine::TestCaseResult r = engine::RunTestCase((*cases)[i], options);
-    if (!args.pcap_dir.empty()) WriteCaseTrace(ctx, args.pcap_dir, args.pcap_keys, (*cases)[i], options, r);
+  size_t ran = 0;
+  for (; ran < cases->size() && !sut::Interrupted(); ++ran) {
+    engine::TestCaseResult r = engine::RunTestCase((*cases)[ran], options);
+    if (!args.pcap_dir.empty()) WriteCaseTrace(ctx, args.pcap_dir, args.pcap_keys, (*cases)[ran], options, r);
     if (bar) {
       bar->Finish();
       bar.reset();
     }
-    std::string line = report::CaseLine(r, i + 1, cases->size());
+    std::string line = report::CaseLine(r, ran + 1, cases->size());
     if (line.empty() || line.back() != '\n') line += "\n";
     *ctx.out << line;
     if (r.verdict == engine::Verdict::kFailed || r.verdict == engine::Verdict::kError ||
@@ -223,19 +257,23 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
     if (Status s = writer.AddCase(r); !s.ok()) *ctx.err << "mcxtest: " << s.error().ToString() << "\n";
     run.cases.push_back(std::move(r));
   }
-  sigaction(SIGINT, &old, nullptr);
-  if (Status s = writer.Finish(run.interrupted); !s.ok()) *ctx.err << "mcxtest: " << s.error().ToString() << "\n";
-  if (!args.html.empty()) {
-    if (Status s = report::WriteHtmlReport(args.html, run); !s.ok()) {
-      *ctx.err << "mcxtest: " << s.error().ToString() << "\n";
-    }
+  // A signal during the last case still marks the run interrupted: that
+  // case may have been cut short.
+  run.interrupted = sut::Interrupted();
+  const size_t completed = ran;
+  for (; ran < cases->size(); ++ran) {
+    run.cases.push_back(NotRun((*cases)[ran], engine::Verdict::kSkipped,
+                               std::string("not run: the run was interrupted (") + sut::InterruptSignalName() + ")"));
+    if (Status s = writer.AddCase(run.cases.back()); !s.ok()) *ctx.err << "mcxtest: " << s.error().ToString() << "\n";
   }
+  FinishReports(ctx, writer, args.html, run);
   *ctx.out << report::SummaryTable(run);
   *ctx.out << "reports: " << writer.junit_path() << ", " << writer.json_path()
            << (args.html.empty() ? "" : ", " + args.html) << "\n";
   if (run.interrupted) {
-    *ctx.err << "mcxtest: interrupted; the reports hold the " << run.cases.size() << " case(s) that ran\n";
-    return 130;
+    *ctx.err << "mcxtest: interrupted (" << sut::InterruptSignalName() << ") after " << completed << " of "
+             << cases->size() << " case(s); the reports mark the rest as skipped\n";
+    return kExitInterrupted;
   }
   return report::CountCases(run.cases).all.AllPassed() ? kExitOk : kExitRejected;
 }

@@ -597,7 +597,8 @@ class CaseRunner {
 };
 
 void CaseRunner::CallFailed(const shim::CallOutcome& out) {
-  if (out.failure == shim::CallFailure::kUnimplemented) {
+  // Neither says anything about the SUT: an interrupted case did not run.
+  if (out.failure == shim::CallFailure::kUnimplemented || out.failure == shim::CallFailure::kInterrupted) {
     Fail(Verdict::kSkipped, out.detail);
     return;
   }

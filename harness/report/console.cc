@@ -113,7 +113,9 @@ std::string SummaryTable(const engine::RunResult& run) {
   bool passed = all.AllPassed();
   out += "\n";
   if (run.interrupted) out += "Run INTERRUPTED after " + std::to_string(all.total()) + " case(s).\n";
-  out += std::string("Result: ") + (passed ? "PASSED" : "FAILED") + " (" + std::to_string(all.passed) + " passed, " +
+  // An interrupted run proves nothing about the cases it did not run.
+  const char* result = run.interrupted ? "INTERRUPTED" : passed ? "PASSED" : "FAILED";
+  out += std::string("Result: ") + result + " (" + std::to_string(all.passed) + " passed, " +
          std::to_string(all.failed) + " failed, " + std::to_string(all.skipped) + " skipped, " +
          std::to_string(all.error) + " error, " +
          (with_inconclusive ? std::to_string(all.inconclusive) + " inconclusive, " : "") +

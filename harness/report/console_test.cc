@@ -111,6 +111,8 @@ TEST(SummaryTableTest, SkipsStillPassAndInterruptionsAreSaid) {
   EXPECT_EQ(table.find("Failing cases"), std::string::npos);
   run.interrupted = true;
   EXPECT_NE(SummaryTable(run).find("Run INTERRUPTED after 2 case(s)."), std::string::npos);
+  EXPECT_EQ(SummaryTable(run).find("PASSED"), std::string::npos) << "an interrupted run never passes";
+  EXPECT_NE(SummaryTable(run).find("Result: INTERRUPTED (1 passed, 0 failed, 1 skipped"), std::string::npos);
   EXPECT_NE(SummaryTable(engine::RunResult{}).find("0 total"), std::string::npos);
 }
 

@@ -1,6 +1,7 @@
 #include "harness/shim/client.h"
 
 #include "harness/shim/excerpt.h"
+#include "harness/sut/interrupt.h"
 
 namespace mcx::shim {
 
@@ -17,6 +18,7 @@ const char* CallFailureName(CallFailure failure) {
     case CallFailure::kProtocol: return "protocol-error";
     case CallFailure::kUnimplemented: return "unimplemented";
     case CallFailure::kShimError: return "sut-error";
+    case CallFailure::kInterrupted: return "interrupted";
   }
   return "?";
 }
@@ -32,6 +34,11 @@ CallOutcome ShimClient::Fail(CallFailure failure, std::string detail) {
   return outcome;
 }
 
+CallOutcome ShimClient::Interrupted(const std::string& type) {
+  return Fail(CallFailure::kInterrupted,
+              std::string("run interrupted (") + sut::InterruptSignalName() + ") while waiting on '" + type + "'");
+}
+
 CallOutcome ShimClient::Call(json request) {
   if (dead_) return *dead_;
   int id = next_id_++;
@@ -39,6 +46,7 @@ CallOutcome ShimClient::Call(json request) {
   std::string type = request.value("type", "");
   Status written = process_->WriteLine(request.dump(), timeout_);
   if (!written.ok()) {
+    if (sut::Interrupted()) return Interrupted(type);
     auto exit = process_->PollExit();
     if (exit) return Fail(CallFailure::kExited, "the SUT " + exit->ToString() + " before reading '" + type + "'");
     return Fail(CallFailure::kWriteFailed, written.error().message());
@@ -57,6 +65,8 @@ CallOutcome ShimClient::Call(json request) {
     }
     case sut::ReadOutcome::kLineTooLong:
       return Fail(CallFailure::kLineTooLong, "answer to '" + type + "' exceeds the line limit");
+    case sut::ReadOutcome::kInterrupted:
+      return Interrupted(type);
     case sut::ReadOutcome::kLine:
       break;
   }

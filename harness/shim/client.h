@@ -22,7 +22,8 @@
 namespace mcx::shim {
 
 // Why a call to the shim produced no usable answer. Each maps to a verdict:
-// kUnimplemented skips the test case, everything else fails it.
+// kUnimplemented and kInterrupted skip the test case, everything else fails
+// it.
 enum class CallFailure {
   kNone,
   kTimeout,        // no answer within the per-request timeout
@@ -33,6 +34,7 @@ enum class CallFailure {
   kProtocol,       // JSON, but wrong id, missing field, wrong type
   kUnimplemented,  // {"error":"unimplemented"}
   kShimError,      // {"error":"<anything else>"}
+  kInterrupted,    // SIGINT/SIGTERM to the harness (sut/interrupt.h): no verdict
 };
 const char* CallFailureName(CallFailure failure);
 
@@ -88,6 +90,7 @@ class ShimClient {
 
  private:
   CallOutcome Fail(CallFailure failure, std::string detail);
+  CallOutcome Interrupted(const std::string& type);
 
   std::unique_ptr<sut::SutProcess> process_;
   std::chrono::milliseconds timeout_;

@@ -8,7 +8,12 @@
 
 #include <cerrno>
 #include <cstring>
+#include <mutex>
+#include <set>
 #include <thread>
+
+#include "harness/sut/descendants.h"
+#include "harness/sut/interrupt.h"
 
 namespace mcx::sut {
 namespace {
@@ -39,6 +44,11 @@ ExitInfo FromWaitStatus(int status) {
   return info;
 }
 
+// Every SUT leader alive in this process: the children of mcxtest that are
+// not orphans of some SUT.
+std::mutex g_live_mu;
+std::set<pid_t> g_live_suts;
+
 }  // namespace
 
 std::string ExitInfo::ToString() const {
@@ -64,6 +74,10 @@ Result<std::unique_ptr<SutProcess>> SutProcess::Start(const ProcessOptions& opti
     return Error(ErrorCode::kIo, std::string("pipe: ") + strerror(errno));
   }
 
+  BecomeChildSubreaper();
+  // Held over fork() and registration, so Stop() on another thread never
+  // takes this new child for an orphan.
+  std::unique_lock<std::mutex> live_lock(g_live_mu);
   pid_t pid = fork();
   if (pid < 0) {
     for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) close(fd);
@@ -81,6 +95,8 @@ Result<std::unique_ptr<SutProcess>> SutProcess::Start(const ProcessOptions& opti
     _exit(127);
   }
   setpgid(pid, pid);  // also from the parent: no race with an early kill
+  g_live_suts.insert(pid);
+  live_lock.unlock();
   close(in_pipe[0]);
   close(out_pipe[1]);
   close(err_pipe[1]);
@@ -154,35 +170,49 @@ Status SutProcess::WriteLine(const std::string& line, std::chrono::milliseconds 
     if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
       return Error(ErrorCode::kIo, std::string("SUT stopped reading its input (") + strerror(errno) + ")");
     }
+    if (Interrupted()) return Error(ErrorCode::kIo, "interrupted while writing to the SUT");
     int left = RemainingMs(deadline);
     if (left == 0) {
       return Error(ErrorCode::kIo, "timed out writing to the SUT: it does not read its input");
     }
     // Keep draining stderr so the SUT cannot block on it while we wait on stdin.
-    pollfd fds[2] = {{stdin_fd_, POLLOUT, 0}, {stderr_fd_, POLLIN, 0}};
-    poll(fds, stderr_fd_ >= 0 ? 2 : 1, left);
+    pollfd fds[3] = {{stdin_fd_, POLLOUT, 0}, {InterruptFd(), POLLIN, 0}, {stderr_fd_, POLLIN, 0}};
+    poll(fds, stderr_fd_ >= 0 ? 3 : 2, left);
     DrainStderr();
   }
   return Status::Ok();
+}
+
+std::optional<std::string> SutProcess::NextBufferedLine() {
+  // One pass with a moving start and a single erase: a SUT writing nothing
+  // but newlines must cost linear time, not a quadratic front-erase each.
+  size_t start = 0;
+  size_t pos;
+  std::optional<std::string> found;
+  while ((pos = stdout_buffer_.find('\n', start)) != std::string::npos) {
+    size_t begin = start;
+    start = pos + 1;
+    if (discarding_long_line_) {
+      discarding_long_line_ = false;  // the rest of an over-long line ends here
+      continue;
+    }
+    size_t end = pos;
+    if (end > begin && stdout_buffer_[end - 1] == '\r') --end;
+    if (end == begin) continue;
+    found = stdout_buffer_.substr(begin, end - begin);
+    break;
+  }
+  stdout_buffer_.erase(0, start);
+  return found;
 }
 
 ReadResult SutProcess::ReadLine(std::chrono::milliseconds timeout) {
   auto deadline = Clock::now() + timeout;
   char buf[65536];
   for (;;) {
+    if (Interrupted()) return {ReadOutcome::kInterrupted, {}};
     // Serve complete lines from the buffer first.
-    size_t pos;
-    while ((pos = stdout_buffer_.find('\n')) != std::string::npos) {
-      std::string line = stdout_buffer_.substr(0, pos);
-      stdout_buffer_.erase(0, pos + 1);
-      if (discarding_long_line_) {
-        discarding_long_line_ = false;  // the rest of an over-long line ends here
-        continue;
-      }
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (line.empty()) continue;
-      return {ReadOutcome::kLine, std::move(line)};
-    }
+    if (std::optional<std::string> line = NextBufferedLine()) return {ReadOutcome::kLine, std::move(*line)};
     if (stdout_buffer_.size() > options_.max_line_bytes) {
       stdout_buffer_.clear();
       if (!discarding_long_line_) {
@@ -191,16 +221,15 @@ ReadResult SutProcess::ReadLine(std::chrono::milliseconds timeout) {
       }
     }
     if (stdout_fd_ < 0) return {ReadOutcome::kEof, {}};
-
-    pollfd fds[2] = {{stdout_fd_, POLLIN, 0}, {stderr_fd_, POLLIN, 0}};
+    // Checked on every pass, not only when poll() times out: a SUT that
+    // writes blank lines without end keeps stdout readable for ever.
     int left = RemainingMs(deadline);
-    int ready = poll(fds, stderr_fd_ >= 0 ? 2 : 1, left);
+    if (left == 0) return {ReadOutcome::kTimeout, {}};
+
+    pollfd fds[3] = {{stdout_fd_, POLLIN, 0}, {InterruptFd(), POLLIN, 0}, {stderr_fd_, POLLIN, 0}};
+    int ready = poll(fds, stderr_fd_ >= 0 ? 3 : 2, left);
     DrainStderr();
-    if (ready <= 0) {
-      if (ready < 0 && errno == EINTR) continue;
-      if (RemainingMs(deadline) == 0) return {ReadOutcome::kTimeout, {}};
-      continue;
-    }
+    if (ready <= 0) continue;  // EINTR, timeout: the checks above decide
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
       ssize_t n = read(stdout_fd_, buf, sizeof buf);
       if (n > 0) {
@@ -219,9 +248,6 @@ ReadResult SutProcess::ReadLine(std::chrono::milliseconds timeout) {
         CloseFd(stdout_fd_);
       }
     }
-    if (RemainingMs(deadline) == 0 && stdout_buffer_.find('\n') == std::string::npos) {
-      return {ReadOutcome::kTimeout, {}};
-    }
   }
 }
 
@@ -238,15 +264,60 @@ void SutProcess::KillGroup(int sig) {
   if (pid_ > 0) kill(-pid_, sig);
 }
 
+void SutProcess::KillDescendants() {
+  std::lock_guard<std::mutex> lock(g_live_mu);
+  g_live_suts.erase(pid_);
+  // Stop the whole tree first, so nothing forks while it is being killed;
+  // repeat until a pass finds nothing new. Orphans already reparented to
+  // mcxtest (their parent exited) are roots too.
+  // The leader too: it may have left its own group. Once reaped its pid
+  // may belong to someone else, so only while it is ours.
+  const bool leader_alive = pid_ > 0 && !exit_;
+  if (leader_alive) kill(pid_, SIGSTOP);
+  std::set<pid_t> victims;
+  constexpr int kMaxPasses = 32;
+  for (int pass = 0; pass < kMaxPasses; ++pass) {
+    std::set<pid_t> roots = UnknownChildren(g_live_suts);
+    if (leader_alive) roots.insert(pid_);
+    std::set<pid_t> found = DescendantsOf(roots);
+    found.insert(roots.begin(), roots.end());
+    size_t before = victims.size();
+    for (pid_t p : found) {
+      if (p > 0 && p != pid_ && victims.insert(p).second) kill(p, SIGSTOP);
+    }
+    if (victims.size() == before) break;
+  }
+  KillGroup(SIGKILL);
+  if (leader_alive) kill(pid_, SIGKILL);
+  for (pid_t p : victims) kill(p, SIGKILL);
+  // They become our children as their parents die: reap them, or they stay
+  // zombies for the rest of the run. Bounded: SIGKILL takes effect at once.
+  auto deadline = Clock::now() + std::chrono::seconds(2);
+  while (!victims.empty() && Clock::now() < deadline) {
+    for (auto it = victims.begin(); it != victims.end();) {
+      int status = 0;
+      pid_t r = waitpid(*it, &status, WNOHANG);
+      bool gone = r == *it || (r < 0 && errno == ECHILD && kill(*it, 0) != 0);
+      it = gone ? victims.erase(it) : std::next(it);
+    }
+    if (!victims.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
 ExitInfo SutProcess::Stop(std::chrono::milliseconds grace) {
   CloseFd(stdin_fd_);
   auto deadline = Clock::now() + grace;
-  while (!PollExit() && Clock::now() < deadline) {
+  // An interrupted run does not wait for a polite exit.
+  while (!PollExit() && Clock::now() < deadline && !Interrupted()) {
     DrainStderr();
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  // Whatever the leader did, nothing it spawned may outlive the test case.
-  KillGroup(SIGKILL);
+  // Whatever the leader did, nothing it spawned may outlive the test case:
+  // not its process group, nor what left it (setsid).
+  if (!stopped_) {
+    stopped_ = true;
+    KillDescendants();
+  }
   if (!exit_ && pid_ > 0) {
     int status = 0;
     while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {

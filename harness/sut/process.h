@@ -2,7 +2,8 @@
 //
 // The harness must survive anything a SUT does: hang, crash, exit, print
 // garbage, flood, never read its input. Every call here is bounded by a
-// deadline, the child runs in its own process group (killed as a whole), and
+// deadline, the child runs in its own process group (killed as a whole, with
+// any descendant that left it: descendants.h), and
 // stderr is kept as a bounded tail for the report.
 #ifndef MCXTEST_HARNESS_SUT_PROCESS_H_
 #define MCXTEST_HARNESS_SUT_PROCESS_H_
@@ -38,7 +39,8 @@ struct ExitInfo {
   std::string ToString() const;
 };
 
-enum class ReadOutcome { kLine, kTimeout, kEof, kLineTooLong };
+// kInterrupted: SIGINT/SIGTERM during the wait (interrupt.h).
+enum class ReadOutcome { kLine, kTimeout, kEof, kLineTooLong, kInterrupted };
 
 struct ReadResult {
   ReadOutcome outcome;
@@ -53,11 +55,13 @@ class SutProcess {
   SutProcess& operator=(const SutProcess&) = delete;
 
   // Writes one line (a '\n' is appended). Fails on timeout (the SUT stopped
-  // reading and the pipe is full) or when the SUT closed its stdin.
+  // reading and the pipe is full), when the SUT closed its stdin, or on an
+  // interrupt.
   Status WriteLine(const std::string& line, std::chrono::milliseconds timeout);
 
   // Next line of stdout. Drains stderr meanwhile so a SUT that floods stderr
-  // can never block on it. Empty lines are skipped.
+  // can never block on it. Empty lines are skipped, but the deadline holds
+  // whatever the SUT writes; an interrupt (interrupt.h) ends the wait.
   ReadResult ReadLine(std::chrono::milliseconds timeout);
 
   // Closes stdin, waits up to `grace` for the SUT to exit, then kills its
@@ -74,8 +78,13 @@ class SutProcess {
  private:
   SutProcess() = default;
   void DrainStderr();
+  // The first non-blank complete line in stdout_buffer_, consumed with the
+  // blank ones before it.
+  std::optional<std::string> NextBufferedLine();
   void AppendStderr(const char* data, size_t n);
   void KillGroup(int sig);
+  // SIGKILL to the process group and to every descendant that left it.
+  void KillDescendants();
 
   ProcessOptions options_;
   pid_t pid_ = -1;
@@ -88,6 +97,7 @@ class SutProcess {
   std::deque<std::string> stderr_tail_;
   size_t stderr_tail_size_ = 0;
   std::optional<ExitInfo> exit_;
+  bool stopped_ = false;
 };
 
 }  // namespace mcx::sut

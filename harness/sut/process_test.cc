@@ -1,11 +1,16 @@
 #include "harness/sut/process.h"
 
 #include <signal.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
+#include <thread>
 #include <string>
 
 #include <gtest/gtest.h>
+
+#include "harness/sut/interrupt.h"
 
 namespace mcx::sut {
 namespace {
@@ -105,21 +110,86 @@ TEST(SutProcessTest, StderrFloodNeitherBlocksNorGrowsUnbounded) {
   EXPECT_EQ(tail.back(), "noise 4999");
 }
 
+// Gone, or at most a zombie awaiting its reaper: never still running.
+::testing::AssertionResult Dies(pid_t pid) {
+  for (int i = 0; i < 250; ++i) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string content;
+    std::getline(stat, content);
+    if (!stat || content.find(") Z") != std::string::npos) return ::testing::AssertionSuccess();
+    std::this_thread::sleep_for(20ms);
+  }
+  kill(pid, SIGKILL);
+  return ::testing::AssertionFailure() << "process " << pid << " survived Stop()";
+}
+
 TEST(SutProcessTest, StopKillsGrandchildren) {
   auto p = StartOrDie("sleep 600 & echo $!; wait");
   auto r = p->ReadLine(5s);
   ASSERT_EQ(r.outcome, ReadOutcome::kLine);
   pid_t grandchild = std::stoi(r.line);
   p->Stop(100ms);
-  // Gone, or at most a zombie awaiting its reaper: never still sleeping.
-  for (int i = 0; i < 100; ++i) {
-    std::ifstream stat("/proc/" + std::to_string(grandchild) + "/stat");
-    std::string content;
-    std::getline(stat, content);
-    if (!stat || content.find(") Z") != std::string::npos) return;
-    std::this_thread::sleep_for(20ms);
+  EXPECT_TRUE(Dies(grandchild));
+}
+
+// Issue 17 item 7: a child that calls setsid() leaves the process group
+// that Stop() kills; as child subreaper mcxtest still finds and kills it,
+// whether the SUT is still running or exited first.
+TEST(SutProcessTest, StopKillsDescendantsThatLeftTheGroup) {
+  for (const char* command : {"setsid sh -c 'echo $$; exec sleep 600' </dev/null & wait",
+                              "setsid sh -c 'echo $$; exec sleep 600' </dev/null & sleep 0.3; exit 0",
+                              "setsid sh -c 'sh -c \"echo \\$\\$; exec sleep 600\" & wait' </dev/null & wait"}) {
+    SCOPED_TRACE(command);
+    auto p = StartOrDie(command);
+    auto r = p->ReadLine(5s);
+    ASSERT_EQ(r.outcome, ReadOutcome::kLine);
+    pid_t escaped = std::stoi(r.line);
+    std::this_thread::sleep_for(500ms);  // the second command's leader has exited by now
+    p->Stop(100ms);
+    EXPECT_TRUE(Dies(escaped));
+    // Reaped too: no zombie left behind for the rest of the run.
+    EXPECT_FALSE(std::filesystem::exists("/proc/" + std::to_string(escaped))) << escaped;
   }
-  FAIL() << "grandchild " << grandchild << " survived Stop()";
+}
+
+// Issue 17 item 3: blank lines without end kept stdout readable, so the
+// deadline was never looked at (100% CPU, for ever).
+TEST(SutProcessTest, BlankLinesWithoutEndStillTimeOut) {
+  for (const char* command : {"yes ''", "yes $(printf '\\r')"}) {
+    SCOPED_TRACE(command);
+    auto p = StartOrDie(command);
+    auto start = Clock::now();
+    EXPECT_EQ(p->ReadLine(300ms).outcome, ReadOutcome::kTimeout);
+    EXPECT_LT(Clock::now() - start, 5s);
+  }
+}
+
+// Issue 17 items 3 and 6: SIGINT/SIGTERM end any wait on the SUT at once.
+TEST(SutProcessTest, SignalEndsEveryWait) {
+  for (int sig : {SIGINT, SIGTERM}) {
+    for (const char* command : {"yes ''", "sleep 600"}) {
+      SCOPED_TRACE(std::string(command) + " " + std::to_string(sig));
+      InterruptScope scope;
+      auto p = StartOrDie(command);
+      std::thread signaller([sig] {
+        std::this_thread::sleep_for(200ms);
+        kill(getpid(), sig);
+      });
+      auto start = Clock::now();
+      EXPECT_EQ(p->ReadLine(60s).outcome, ReadOutcome::kInterrupted);
+      signaller.join();
+      EXPECT_LT(Clock::now() - start, 10s);
+      EXPECT_EQ(InterruptSignal(), sig);
+      // Writing fails at once too, and Stop() does not wait out its grace.
+      std::string big(1 << 20, 'x');
+      start = Clock::now();
+      EXPECT_FALSE(p->WriteLine(big, 60s).ok());
+      p->Stop(60s);
+      EXPECT_LT(Clock::now() - start, 10s);
+    }
+  }
+  InterruptScope fresh;
+  EXPECT_FALSE(Interrupted()) << "a new scope starts uninterrupted";
 }
 
 TEST(SutProcessTest, FloodOfLinesIsReadLineByLine) {
