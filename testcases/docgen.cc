@@ -68,6 +68,20 @@ std::string OutcomeCell(const Scenario& s) {
   return out;
 }
 
+// What the engine delivers first as the case's positive control
+// (harness/engine/engine.cc, RunUeControl and RunPartnerControl).
+std::string ControlCell(const Scenario& s) {
+  if (s.expect.outcome != scenario::Expectation::Outcome::kReject || s.role == SutRole::kPrimaryGms) return "—";
+  if (s.role == SutRole::kPartnerGms) return "valid step-7 GKTP from the primary GMS";
+  auto sender = s.injection.params.find("sender");
+  std::string ue_domain = s.AffiliatedMembers().front().domain;
+  std::string from = sender != s.injection.params.end() ? sender->second
+                     : ue_domain == "partner"           ? "partner-gms"
+                                                        : "primary-gms";
+  return "valid step-" + std::string(from == "partner-gms" ? "11" : "14") + " GKTP from the " +
+         (from == "partner-gms" ? "partner GMS" : "primary GMS");
+}
+
 constexpr char kSchema[] = R"(## The YAML schema
 
 One file per test case, in the folder of the role the implementation under test
@@ -200,12 +214,18 @@ std::string RenderTestcasesDoc(const std::vector<Scenario>& cases, const std::st
   }
 
   out << "\n## All cases\n\n"
-         "| ID | Role | Title | Spec clauses | Mutation | Expected outcome |\n"
-         "|---|---|---|---|---|---|\n";
+         "Every negative `ue` and `partner-gms` case first delivers a **positive control**: the valid twin of the "
+         "message it mutates — same sender, KMS, options and key period (key parameters included when the "
+         "mutation needs them), with its own GMK, GMK-ID and RAND — in the same SUT session, then the mutated "
+         "message. Only a SUT that accepts the twin earns a verdict from rejecting the mutation; one that rejects "
+         "both gets INCONCLUSIVE (\"rejected, but it also rejects the valid message\"). Each case stays "
+         "self-contained and order-free; `mcxtest run --no-controls` skips the controls and the reports say so.\n\n"
+         "| ID | Role | Title | Spec clauses | Mutation | Expected outcome | Positive control |\n"
+         "|---|---|---|---|---|---|---|\n";
   for (const auto& s : cases) {
     out << "| [" << s.id << "](../testcases/" << RelativeSource(s, testcases_dir) << ") | "
         << scenario::SutRoleName(s.role) << " | " << Cell(s.title) << " | " << Cell(Join(s.spec_clauses, "; "))
-        << " | " << MutationCell(s) << " | " << OutcomeCell(s) << " |\n";
+        << " | " << MutationCell(s) << " | " << OutcomeCell(s) << " | " << ControlCell(s) << " |\n";
   }
   return out.str();
 }

@@ -105,6 +105,62 @@ TEST(MutationTest, SuiteKillsEveryDefect) {
   EXPECT_EQ(killed, runs.size()) << "mutation score must be 100%";
 }
 
+// A UE that holds one KMS only rejects every message signed under another
+// domain's KMS, valid ones included. Its rejections of partner-domain
+// negative cases are unearned: the positive control (the valid twin, also
+// rejected) must turn each into INCONCLUSIVE, never PASS, while the valid
+// partner-domain cases FAIL and same-domain cases are unaffected.
+TEST(MutationTest, SingleKmsUeIsInconclusiveOnEveryPartnerDomainNegativeCase) {
+  std::string error;
+  const auto& suite = Suite(&error);
+  ASSERT_TRUE(error.empty()) << error;
+  engine::EngineOptions options = SuiteEngineOptions(ReferenceSutCommand("ue-single-kms"), 1);
+  int inconclusive = 0, failed = 0;
+  for (const auto& s : suite) {
+    if (s.role != scenario::SutRole::kUe) continue;
+    auto sender = s.injection.params.find("sender");
+    const std::string ue_domain = s.AffiliatedMembers().front().domain;
+    const std::string sender_domain =
+        sender == s.injection.params.end() ? ue_domain : sender->second == "partner-gms" ? "partner" : "primary";
+    const bool partner_domain = sender_domain != ue_domain || s.injection.mutation == "untrusted-kms";
+    if (!partner_domain) continue;
+    engine::TestCaseResult r = engine::RunTestCase(s, options);
+    if (s.expect.outcome == scenario::Expectation::Outcome::kReject) {
+      EXPECT_EQ(r.verdict, engine::Verdict::kInconclusive) << Explain(r);
+      EXPECT_EQ(r.control.status, engine::ControlStatus::kRejected) << Explain(r);
+      inconclusive += r.verdict == engine::Verdict::kInconclusive;
+    } else {
+      EXPECT_EQ(r.verdict, engine::Verdict::kFailed) << Explain(r);
+      failed += r.verdict == engine::Verdict::kFailed;
+    }
+  }
+  EXPECT_GE(inconclusive, 2) << "UE-012 and UE-035 at least";
+  EXPECT_GE(failed, 1) << "UE-002 at least";
+  std::printf("ue-single-kms: %d partner-domain negative case(s) INCONCLUSIVE, %d valid one(s) FAILED\n", inconclusive,
+              failed);
+}
+
+// Without controls (--no-controls, said in every report) the verdict rests
+// on the rejection and its reason: this UE names "trust" for UE-035's bad
+// signature, a check the message passes, so its reason code still gives it
+// away as a FAIL ("rejected for a fault the message does not have").
+TEST(MutationTest, WithoutControlsTheReasonCodeStillCatchesTheSingleKmsUe) {
+  std::string error;
+  const auto& suite = Suite(&error);
+  ASSERT_TRUE(error.empty()) << error;
+  engine::EngineOptions options = SuiteEngineOptions(ReferenceSutCommand("ue-single-kms"), 1);
+  options.controls = false;
+  for (const auto& s : suite) {
+    if (s.id != "UE-035") continue;
+    engine::TestCaseResult r = engine::RunTestCase(s, options);
+    EXPECT_EQ(r.control.status, engine::ControlStatus::kOff);
+    EXPECT_EQ(r.verdict, engine::Verdict::kFailed) << Explain(r);
+    EXPECT_NE(Explain(r).find("a fault the message does not have"), std::string::npos) << Explain(r);
+    return;
+  }
+  FAIL() << "UE-035 not found";
+}
+
 TEST(MutationTest, EveryCheckIsKilledOrExplained) {
   for (const auto& check : checks::Catalogue()) {
     bool killed = !DefectsKilling(check.id).empty();

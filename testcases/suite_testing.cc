@@ -37,6 +37,10 @@ engine::EngineOptions SuiteEngineOptions(const std::string& sut_command, int job
 
 std::string Explain(const engine::TestCaseResult& result) {
   std::string out = result.id + ": " + engine::VerdictName(result.verdict) + ": " + result.summary + "\n";
+  if (result.control.status != engine::ControlStatus::kNone) {
+    out += "  control: " + std::string(engine::ControlStatusName(result.control.status)) + ": " +
+           result.control.detail + "\n";
+  }
   for (const auto& message : result.messages) {
     for (const auto& check : message.checks) {
       if (!check.failed()) continue;

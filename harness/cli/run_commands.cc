@@ -75,6 +75,7 @@ struct RunArgs {
   std::string html;  // --html: the self-contained HTML report
   std::string pcap_dir;  // one trace per case, when set
   bool pcap_keys = false;  // also each case's key store (with its test KMS secrets)
+  bool no_controls = false;  // --no-controls: negative cases without their positive control
 };
 
 // --pcap-dir: the case's SIP trace, and with --pcap-keys the key store that
@@ -186,6 +187,7 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
   info.sut_command = args.sut;
   info.command_line = command_line;
   info.seed = args.seed;
+  info.controls = !args.no_controls;
   info.started_at = NowUtcIso8601();
   info.mcxtest_version = kMcxtestVersion;
   info.pcap_dir = args.pcap_dir;
@@ -224,6 +226,7 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
   options.timeout = timeout;
   options.seed = args.seed;
   options.jobs = args.jobs;
+  options.controls = !args.no_controls;
   // A progress bar for the batches of a case with many messages (a 2x5,000
   // regroup verifies 10,001 GKTPs): live on a terminal, else a plain line
   // every few seconds. The engine serializes the calls.
@@ -295,6 +298,9 @@ void AddRunCommands(CLI::App& app, CommandContext& ctx) {
   run->add_option("--html", args->html, "Also write the self-contained HTML report here");
   run->add_option("--pcap-dir", args->pcap_dir,
                   "Write one pcap per test case (SIP MESSAGEs over UDP) here");
+  run->add_flag("--no-controls", args->no_controls,
+                "Skip the positive controls (the valid twin delivered before each negative case's mutated "
+                "message); negative verdicts then rest on rejections alone, and the reports say so");
   run->add_flag("--pcap-keys", args->pcap_keys,
                 "With --pcap-dir: also write each case's key store JSON (the run's test KMS secrets) "
                 "for Wireshark's mcxmikey.keystore preference");
@@ -306,6 +312,7 @@ void AddRunCommands(CLI::App& app, CommandContext& ctx) {
     if (!args->sut.empty()) command_line += " --sut '" + args->sut + "'";
     if (!args->pcap_dir.empty()) command_line += " --pcap-dir " + args->pcap_dir;
     if (args->pcap_keys) command_line += " --pcap-keys";
+    if (args->no_controls) command_line += " --no-controls";
     (void)run;
     return Run(ctx, *args, command_line);
   });

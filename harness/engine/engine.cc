@@ -39,6 +39,8 @@ using scenario::SutRole;
 
 constexpr char kRogueKms[] = "kms.rogue.invalid";
 constexpr char kRogueGms[] = "sip:gms@rogue.invalid";
+// The note of a positive control's message in reports.
+constexpr char kControlNote[] = "positive control: the valid twin of the mutated message";
 
 uint64_t Fnv1a(std::string_view s, uint64_t h = 1469598103934665603ull) {
   for (unsigned char c : s) {
@@ -439,6 +441,14 @@ std::pair<SecretBytes, uint32_t> HarnessGroupKey(const World& w, const Scenario&
   return {std::move(gmk), gmk_id};
 }
 
+// The GMK and GMK-ID of a negative case's positive control: its own, so the
+// valid twin is never a replay of the mutated message's key.
+std::pair<SecretBytes, uint32_t> HarnessControlKey(const World& w, const Scenario& s) {
+  Scenario control = s;
+  control.id = s.id + "|control";
+  return HarnessGroupKey(w, control);
+}
+
 // The existing key of a constituent group: from the scenario, else derived.
 std::pair<Bytes, uint32_t> ExistingGroupKey(const World& w, const scenario::Group& g) {
   SecretBytes key = kms::DrbgDomainKey(w.seed, "constituent-groups");
@@ -585,8 +595,18 @@ class CaseRunner {
   void RunPrimaryGms();
   void RunPartnerGms();
   void RunUe();
+  // With `mutate` false, the valid twin of what the case injects: the same
+  // options (key parameters a mutation needs included), no mutation.
   Result<Bytes> BuildDelivered(const Party& sender, const Party& recipient, const SecretBytes& gmk, uint32_t gmk_id,
-                               uint64_t now, std::string* note);
+                               uint64_t now, std::string* note, bool mutate = true);
+
+  // Positive controls (harness/engine/control.h): whether this case runs
+  // one, and running it — false when the case ended (verdict set).
+  bool WantsControl();
+  std::optional<Verified> BuildControl(const Party& sender, const Party& recipient, int step, uint64_t now);
+  bool RunUeControl(const Party& sender, const Party& ue, int step, uint64_t now);
+  bool RunPartnerControl(const shim::RegroupNotification& notification);
+  void ApplyControl();
 
   const Scenario& s_;
   const EngineOptions& o_;
@@ -755,7 +775,7 @@ void CaseRunner::RunPrimaryGms() {
 }
 
 Result<Bytes> CaseRunner::BuildDelivered(const Party& sender, const Party& recipient, const SecretBytes& gmk,
-                                         uint32_t gmk_id, uint64_t now, std::string* note) {
+                                         uint32_t gmk_id, uint64_t now, std::string* note, bool mutate) {
   shim::GktpOptions options = world_->options;
   const MutationPlan* plan = nullptr;
   if (!s_.injection.mutation.empty()) {
@@ -763,11 +783,13 @@ Result<Bytes> CaseRunner::BuildDelivered(const Party& sender, const Party& recip
     if (it == MutationPlans().end()) return InvalidArgument("unknown mutation '" + s_.injection.mutation + "'");
     plan = &it->second;
     if (plan->needs_key_params && options.key_params == "none") options.key_params = "rel15";
-    *note = "mutation: " + s_.injection.mutation;
+    *note = mutate ? "mutation: " + s_.injection.mutation : std::string(kControlNote);
+    if (!mutate) plan = nullptr;
   }
   mikey::GktpSpec spec = reference::MakeGktpSpec(sender, recipient, gmk, gmk_id, now, options, GroupOfKeys(s_));
   SecretBytes rand_key = kms::DrbgDomainKey(world_->seed, "harness-rand");
-  SecretBytes rand = kms::DrbgOctets(rand_key.span(), AsSpan(s_.id + "|" + recipient.uri), 16);
+  SecretBytes rand =
+      kms::DrbgOctets(rand_key.span(), AsSpan(s_.id + (mutate ? "|" : "|control|") + recipient.uri), 16);
   spec.rand = Bytes(rand.span().begin(), rand.span().end());
   if (plan && plan->spec) plan->spec(spec, *world_);
   mikey::GktpBuilder builder(world_->store);
@@ -815,14 +837,16 @@ void CaseRunner::RunPartnerGms() {
       expected.insert(m.uri);
     }
   }
+  if (!RunPartnerControl(n)) return;
   Record(delivered);
   auto parsed = Ask<shim::RegroupNotificationCall>(n);
   if (!parsed) return;
   if (expect_reject) {
     bool ok = parsed->rejected && parsed->gktps.empty();
     if (ok) {
-      CheckRejection(flow_, "PARTNER.REJECT", parsed->reason, parsed->reason_code, delivered[0].verification.checks.results(),
-                     s_.expect.failing_checks);
+      bool judge = r_.control.status != ControlStatus::kRejected;
+      CheckRejection(flow_, "PARTNER.REJECT", parsed->reason, judge ? parsed->reason_code : "",
+                     delivered[0].verification.checks.results(), s_.expect.failing_checks);
     } else {
       flow_.Fail("PARTNER.REJECT",
                  "re-keyed " + std::to_string(parsed->gktps.size()) + " users after an invalid step-7 payload (" +
@@ -857,7 +881,6 @@ void CaseRunner::RunPartnerGms() {
 
 void CaseRunner::RunUe() {
   auto clock = StepClock();
-  uint64_t now = clock.at(14);
   // The UE under test: the first affiliated member; its home GMS sends,
   // unless the case asks for the other domain's GMS.
   scenario::Member ue_member = s_.AffiliatedMembers().front();
@@ -869,12 +892,16 @@ void CaseRunner::RunUe() {
     if (sender_param->second == "partner-gms" && world_->partner_gms) sender = *world_->partner_gms;
     if (sender_param->second == "primary-gms") sender = world_->primary_gms;
   }
+  // TS 33.180 7.3.3.3: the partner GMS keys users at step 11, the primary
+  // GMS at step 14.
+  const int step = world_->partner_gms && sender.uri == world_->partner_gms->uri ? 11 : 14;
+  uint64_t now = clock.at(step);
   auto [gmk, gmk_id] = HarnessGroupKey(*world_, s_);
   std::string note;
   auto wire = BuildDelivered(sender, ue, gmk, gmk_id, now, &note);
   if (!wire.ok()) return Fail(Verdict::kError, "harness could not build the GKTP: " + wire.error().ToString());
 
-  std::vector<shim::SentGktp> one{{14, ue.uri, *wire}};
+  std::vector<shim::SentGktp> one{{step, ue.uri, *wire}};
   std::vector<Verified> delivered = VerifyAll(*world_, s_, one, sender.uri, "harness", clock, o_, "the GKTP for the UE");
   delivered[0].record.note = note;
   delivered[0].record.from = sender.uri;
@@ -903,6 +930,7 @@ void CaseRunner::RunUe() {
   SecretBytes rand_key = kms::DrbgDomainKey(world_->seed, "srtp-rand");
   SecretBytes rand = kms::DrbgOctets(rand_key.span(), AsSpan(s_.id), 16);
   req.srtp_rand = Bytes(rand.span().begin(), rand.span().end());
+  if (!RunUeControl(sender, ue, step, now)) return;
   Record(delivered);
   auto parsed = Ask<shim::DeliverGktpCall>(req);
   if (!parsed) return;
@@ -910,7 +938,9 @@ void CaseRunner::RunUe() {
     if (parsed->accepted) {
       flow_.Fail("UE.REJECT", "accepted an invalid GKTP (" + s_.injection.mutation + ")", "rejected", "accepted");
     } else {
-      CheckRejection(flow_, "UE.REJECT", parsed->reason, parsed->reason_code, hv.checks.results(),
+      // A SUT that also rejects the valid twin gives no reason worth judging.
+      bool judge = r_.control.status != ControlStatus::kRejected;
+      CheckRejection(flow_, "UE.REJECT", parsed->reason, judge ? parsed->reason_code : "", hv.checks.results(),
                      s_.expect.failing_checks);
     }
     return;
@@ -933,6 +963,99 @@ void CaseRunner::RunUe() {
   flow_.Expect(problem.empty(), "UE.ACCEPT",
                problem.empty() ? "accepted; GMK-ID " + Hex32(gmk_id) + " and SRTP master key/salt match" : problem,
                "GMK-ID " + Hex32(gmk_id) + " and matching SRTP keys", problem);
+}
+
+// ---------------------------------------------------------------- controls
+
+bool CaseRunner::WantsControl() {
+  bool negative = s_.expect.outcome == scenario::Expectation::Outcome::kReject;
+  if (!negative || s_.role == SutRole::kPrimaryGms) return false;
+  if (!o_.controls) {
+    r_.control = {ControlStatus::kOff, "positive controls are off (--no-controls)"};
+    return false;
+  }
+  return true;
+}
+
+std::optional<Verified> CaseRunner::BuildControl(const Party& sender, const Party& recipient, int step,
+                                                 uint64_t now) {
+  auto [gmk, gmk_id] = HarnessControlKey(*world_, s_);
+  std::string note;
+  auto wire = BuildDelivered(sender, recipient, gmk, gmk_id, now, &note, /*mutate=*/false);
+  if (!wire.ok()) {
+    Fail(Verdict::kError, "harness could not build the positive control: " + wire.error().ToString());
+    return std::nullopt;
+  }
+  std::vector<shim::SentGktp> one{{step, recipient.uri, *wire}};
+  std::vector<Verified> twin =
+      VerifyAll(*world_, s_, one, sender.uri, "harness", StepClock(), o_, "the positive control's GKTP");
+  twin[0].record.note = note;
+  twin[0].record.from = sender.uri;
+  if (twin[0].verification.checks.AnyMustFailed()) {
+    std::string ids;
+    for (const auto& id : twin[0].verification.checks.FailedIds()) ids += (ids.empty() ? "" : ", ") + id;
+    Record(twin);
+    Fail(Verdict::kError, "test case defect: the positive control's valid GKTP fails " + ids);
+    return std::nullopt;
+  }
+  return std::move(twin[0]);
+}
+
+bool CaseRunner::RunUeControl(const Party& sender, const Party& ue, int step, uint64_t now) {
+  if (!WantsControl()) return true;
+  std::optional<Verified> twin = BuildControl(sender, ue, step, now);
+  if (!twin) return false;
+  shim::DeliverRequest req;
+  req.ue = ue;
+  req.sender = sender.uri;
+  req.gktp = twin->record.wire;
+  req.clock_ntp_seconds = now;
+  req.srtp_cs_id = s_.options.cs_id;
+  SecretBytes rand_key = kms::DrbgDomainKey(world_->seed, "srtp-rand");
+  SecretBytes rand = kms::DrbgOctets(rand_key.span(), AsSpan(s_.id + "|control"), 16);
+  req.srtp_rand = Bytes(rand.span().begin(), rand.span().end());
+  r_.messages.push_back(std::move(twin->record));
+  auto answer = Ask<shim::DeliverGktpCall>(req);
+  if (!answer) return false;
+  if (answer->accepted) {
+    r_.control = {ControlStatus::kAccepted, "accepted the valid twin (GMK-ID " + Hex32(answer->gmk_id) + ")"};
+  } else {
+    r_.control = {ControlStatus::kRejected,
+                  "rejected the valid twin: " + answer->reason +
+                      (answer->reason_code.empty() ? "" : " [" + answer->reason_code + "]")};
+  }
+  return true;
+}
+
+bool CaseRunner::RunPartnerControl(const shim::RegroupNotification& notification) {
+  if (!WantsControl()) return true;
+  std::optional<Verified> twin = BuildControl(world_->primary_gms, *world_->partner_gms, 7, StepClock().at(7));
+  if (!twin) return false;
+  shim::RegroupNotification n = notification;
+  n.gktp = twin->record.wire;
+  r_.messages.push_back(std::move(twin->record));
+  auto answer = Ask<shim::RegroupNotificationCall>(n);
+  if (!answer) return false;
+  if (answer->rejected) {
+    r_.control = {ControlStatus::kRejected,
+                  "rejected the valid twin: " + answer->reason +
+                      (answer->reason_code.empty() ? "" : " [" + answer->reason_code + "]")};
+  } else {
+    r_.control = {ControlStatus::kAccepted,
+                  "accepted the valid twin and re-keyed " + std::to_string(answer->gktps.size()) + " user(s)"};
+  }
+  return true;
+}
+
+// A negative verdict counts only if the SUT accepted the valid twin: one
+// that rejects both proves nothing by rejecting the mutation. A SUT that
+// accepted the mutation has failed whatever its control did.
+void CaseRunner::ApplyControl() {
+  if (r_.control.status != ControlStatus::kRejected || r_.verdict != Verdict::kPassed) return;
+  for (const auto& c : flow_.results()) {
+    if ((c.id == "UE.REJECT" || c.id == "PARTNER.REJECT") && c.failed()) return;
+  }
+  Fail(Verdict::kInconclusive, "rejected, but it also rejects the valid message (" + r_.control.detail + ")");
 }
 
 void CaseRunner::Run() {
@@ -994,6 +1117,7 @@ void CaseRunner::Run() {
   r_.sut_exit = exit.ToString();
   r_.sut_stderr_tail = shim_->StderrTail();
   r_.flow_checks = flow_.results();
+  ApplyControl();
   if (r_.verdict == Verdict::kPassed) {
     auto failed = r_.FailedCheckIds();
     if (!failed.empty()) {

@@ -36,6 +36,10 @@ struct EngineOptions {
   std::chrono::milliseconds timeout{30000};
   uint64_t seed = 1;
   int jobs = 0;  // verification threads; 0 = all cores
+  // Positive controls: before the mutated message of a negative ue or
+  // partner-gms case, deliver its valid twin; a SUT rejecting both gets
+  // INCONCLUSIVE, not PASS. `mcxtest run --no-controls` turns them off.
+  bool controls = true;
   ProgressFn progress;  // optional
 };
 

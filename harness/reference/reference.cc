@@ -119,6 +119,10 @@ const std::vector<DefectInfo>& Defects() {
       {"ue-ignores-purpose-tag", "ue", "accepts a key whose ID is not tagged GMK", {"UE.REJECT"}},
       {"ue-ignores-time-type", "ue", "accepts a T payload that is not NTP-UTC", {"UE.REJECT"}},
       {"ue-wrong-srtp-label", "ue", "derives the SRTP master key with the salt constant", {"UE.ACCEPT"}},
+      // Its rejections of partner-domain messages prove nothing: the
+      // positive controls make those cases INCONCLUSIVE (mutation_test).
+      {"ue-single-kms", "ue", "holds its own KMS only and rejects every signature made under another domain's KMS",
+       {"UE.ACCEPT"}},
   };
   return kDefects;
 }
@@ -333,6 +337,11 @@ Result<DeliverAnswer> ReferenceImplementation::HandleDeliver(const DeliverReques
   mikey::GktpVerification v = verifier_.Verify(request.gktp, options);
 
   DeliverAnswer answer;
+  if (Has("ue-single-kms") && v.sender_kms_uri && *v.sender_kms_uri != request.ue.kms_uri) {
+    answer.reason = "signed under " + *v.sender_kms_uri + ", and this UE knows no KMS but " + request.ue.kms_uri;
+    answer.reason_code = "trust";
+    return answer;
+  }
   for (const auto& c : v.checks.results()) {
     if (!c.failed_must()) continue;
     bool ignored = false;
