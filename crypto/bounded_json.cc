@@ -10,6 +10,12 @@
 namespace mcx {
 namespace {
 
+// The refusals IsJsonLimitError recognizes.
+constexpr char kNotJson[] = "not valid JSON: ";
+constexpr char kDeeperThan[] = "nested deeper than ";
+constexpr char kMoreThan[] = "more than ";
+constexpr char kLargerThan[] = "larger than the limit of ";
+
 using Json = nlohmann::json;
 
 // A pointer into the text that publishes how far nlohmann's lexer has read,
@@ -117,7 +123,7 @@ class BoundedDomBuilder {
 
   bool CountValue() {
     if (++values_ > limits_.max_values) {
-      return Refuse("more than " + std::to_string(limits_.max_values) + " values", Offset() == 0 ? 0 : Offset() - 1);
+      return Refuse(kMoreThan + std::to_string(limits_.max_values) + " values", Offset() == 0 ? 0 : Offset() - 1);
     }
     return true;
   }
@@ -147,7 +153,7 @@ class BoundedDomBuilder {
     if (!CountValue()) return false;
     if (stack_.size() + 1 > limits_.max_depth) {
       // The lexer has read exactly the bracket that went too deep.
-      return Refuse("nested deeper than " + std::to_string(limits_.max_depth) + " levels", Offset() - 1);
+      return Refuse(kDeeperThan + std::to_string(limits_.max_depth) + " levels", Offset() - 1);
     }
     stack_.push_back(Place(std::move(container)));
     return true;
@@ -170,10 +176,18 @@ class BoundedDomBuilder {
 
 }  // namespace
 
+bool IsJsonLimitError(const Error& error) {
+  const std::string& m = error.message();
+  for (const char* limit : {kDeeperThan, kMoreThan, kLargerThan}) {
+    if (m.rfind(std::string(kNotJson) + limit, 0) == 0) return true;
+  }
+  return false;
+}
+
 Result<Json> ParseBoundedJson(std::string_view text, const JsonLimits& limits) {
   if (text.size() > limits.max_size) {
     return Error(ErrorCode::kParse,
-                 "not valid JSON: larger than the limit of " + std::to_string(limits.max_size) + " octets",
+                 std::string(kNotJson) + kLargerThan + std::to_string(limits.max_size) + " octets",
                  limits.max_size);
   }
   // nlohmann's lexer takes a NUL octet for the end of input and would

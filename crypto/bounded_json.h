@@ -35,6 +35,10 @@ struct JsonLimits {
 // deeper than 64 levels" at the offset of the bracket that went too deep.
 Result<nlohmann::json> ParseBoundedJson(std::string_view text, const JsonLimits& limits = {});
 
+// Whether an error of ParseBoundedJson is a crossed limit (size, depth,
+// values) rather than malformed JSON: callers report the two differently.
+bool IsJsonLimitError(const Error& error);
+
 }  // namespace mcx
 
 #endif  // MCXTEST_CRYPTO_BOUNDED_JSON_H_

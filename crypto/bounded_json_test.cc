@@ -97,5 +97,22 @@ TEST(BoundedJsonTest, SyntaxErrorsCarryTheOffset) {
   }
 }
 
+TEST(BoundedJsonTest, LimitErrorsAreToldApartFromSyntaxErrors) {
+  JsonLimits limits;
+  limits.max_size = 64;
+  limits.max_depth = 2;
+  limits.max_values = 3;
+  for (const char* crossed : {"[[[]]]", "[1,2,3]", "[\"01234567890123456789012345678901234567890123456789012345678901\"]"}) {
+    auto r = ParseBoundedJson(crossed, limits);
+    ASSERT_FALSE(r.ok()) << crossed;
+    EXPECT_TRUE(IsJsonLimitError(r.error())) << r.error().ToString();
+  }
+  for (const char* malformed : {"[1,", "{\"a\":1,\"a\":2}", "nope"}) {
+    auto r = ParseBoundedJson(malformed, limits);
+    ASSERT_FALSE(r.ok()) << malformed;
+    EXPECT_FALSE(IsJsonLimitError(r.error())) << r.error().ToString();
+  }
+}
+
 }  // namespace
 }  // namespace mcx

@@ -82,6 +82,14 @@ json ToJson(const ProvisionAnswer&) { return {{"ok", true}}; }
 
 Result<ProvisionAnswer> ProvisionAnswerFromJson(const json&) { return ProvisionAnswer{}; }
 
+Status CheckGktpCount(size_t gktps, size_t recipients) {
+  const size_t cap = kMaxGktpsPerRecipient * recipients;
+  if (gktps <= cap) return Status::Ok();
+  return Error(ErrorCode::kParse, "gktps: " + std::to_string(gktps) + " GKTPs for a request with " +
+                                      std::to_string(recipients) + " possible recipients (at most " +
+                                      std::to_string(cap) + ")");
+}
+
 json GktpsAnswerJson(const std::vector<SentGktp>& gktps) { return {{"gktps", GktpListJson(gktps)}}; }
 
 json GktpListJson(const std::vector<SentGktp>& gktps) {

@@ -27,6 +27,14 @@ struct HelloAnswer {
 struct ProvisionAnswer {};
 
 // One GKTP as sent at a procedure step.
+// A correct GMS sends each recipient one GKTP per step; this leaves room
+// for every step and a retry, and stops a shim that floods the harness with
+// GKTPs to verify (20,000 for 3 recipients cost minutes and gigabytes).
+inline constexpr size_t kMaxGktpsPerRecipient = 4;
+// An error naming "gktps" when `gktps` exceeds kMaxGktpsPerRecipient per
+// recipient of the request.
+Status CheckGktpCount(size_t gktps, size_t recipients);
+
 struct SentGktp {
   int step = 0;
   std::string recipient;

@@ -1,5 +1,9 @@
 #include "harness/shim/client.h"
 
+#include <cstdint>
+#include <thread>
+
+#include "crypto/bounded_json.h"
 #include "harness/shim/excerpt.h"
 #include "harness/sut/interrupt.h"
 
@@ -18,6 +22,7 @@ const char* CallFailureName(CallFailure failure) {
     case CallFailure::kProtocol: return "protocol-error";
     case CallFailure::kUnimplemented: return "unimplemented";
     case CallFailure::kShimError: return "sut-error";
+    case CallFailure::kClosedStdout: return "sut-closed-stdout";
     case CallFailure::kInterrupted: return "interrupted";
   }
   return "?";
@@ -57,8 +62,18 @@ CallOutcome ShimClient::Call(json request) {
       return Fail(CallFailure::kTimeout, "no answer to '" + type + "' within " +
                                              std::to_string(timeout_.count()) + " ms");
     case sut::ReadOutcome::kEof: {
+      // Alive without a stdout: it can never answer, so say so now rather
+      // than at the deadline, and as what it is.
+      // A dying process closes stdout a moment before it can be reaped.
+      bool alive = true;
+      for (int i = 0; i < 40 && alive; ++i) {
+        alive = !process_->PollExit().has_value();
+        if (alive) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
       sut::ExitInfo exit = process_->Stop(std::chrono::milliseconds(500));
-      CallOutcome out = Fail(CallFailure::kExited, "the SUT " + exit.ToString() + " while handling '" + type + "'");
+      CallOutcome out =
+          alive ? Fail(CallFailure::kClosedStdout, "the SUT closed its stdout while handling '" + type + "' (then killed)")
+                : Fail(CallFailure::kExited, "the SUT " + exit.ToString() + " while handling '" + type + "'");
       out.exit = exit;
       dead_ = out;
       return out;
@@ -70,10 +85,20 @@ CallOutcome ShimClient::Call(json request) {
     case sut::ReadOutcome::kLine:
       break;
   }
-  json answer = json::parse(line.line, nullptr, /*allow_exceptions=*/false);
-  if (answer.is_discarded() || !answer.is_object()) {
-    return Fail(CallFailure::kInvalidJson, "answer to '" + type + "' is not a JSON object: '" + Excerpt(line.line) + "'");
+  JsonLimits limits;
+  limits.max_size = SIZE_MAX;  // the line limit already holds
+  limits.max_depth = kMaxAnswerDepth;
+  limits.max_values = kMaxAnswerValues;
+  Result<json> parsed = ParseBoundedJson(line.line, limits);
+  if (!parsed.ok() && IsJsonLimitError(parsed.error())) {
+    return Fail(CallFailure::kProtocol, "answer to '" + type + "': " + parsed.error().ToString());
   }
+  if (!parsed.ok() || !parsed->is_object()) {
+    std::string why = parsed.ok() ? "" : " (" + parsed.error().ToString() + ")";
+    return Fail(CallFailure::kInvalidJson,
+                "answer to '" + type + "' is not a JSON object" + why + ": '" + Excerpt(line.line) + "'");
+  }
+  json answer = std::move(parsed).value();
   auto answer_id = answer.find("id");
   if (answer_id == answer.end() || !answer_id->is_number_integer() || answer_id->get<int64_t>() != id) {
     return Fail(CallFailure::kProtocol, "answer to '" + type + "' does not carry \"id\": " + std::to_string(id) +

@@ -21,6 +21,12 @@
 
 namespace mcx::shim {
 
+// Limits on one answer line beyond its length (sut::ProcessOptions): what a
+// hostile shim could otherwise turn into gigabytes of DOM or a stack
+// overflow. Crossing one is a protocol-error (docs/shim-protocol.md).
+inline constexpr size_t kMaxAnswerDepth = 64;
+inline constexpr size_t kMaxAnswerValues = size_t{1} << 20;
+
 // Why a call to the shim produced no usable answer. Each maps to a verdict:
 // kUnimplemented and kInterrupted skip the test case, everything else fails
 // it.
@@ -31,9 +37,10 @@ enum class CallFailure {
   kWriteFailed,    // it stopped reading its input
   kLineTooLong,    // an answer line over the limit
   kInvalidJson,    // a line that is not a JSON object
-  kProtocol,       // JSON, but wrong id, missing field, wrong type
+  kProtocol,       // JSON, but wrong id, missing field, wrong type, a limit crossed
   kUnimplemented,  // {"error":"unimplemented"}
   kShimError,      // {"error":"<anything else>"}
+  kClosedStdout,   // closed its stdout yet kept running
   kInterrupted,    // SIGINT/SIGTERM to the harness (sut/interrupt.h): no verdict
 };
 const char* CallFailureName(CallFailure failure);
@@ -74,6 +81,12 @@ class ShimClient {
     reply.call = Call(std::move(j));
     if (!reply.call.ok()) return reply;
     Result<typename C::Answer> read = C::ReadAnswer(reply.call.answer);
+    // Answers whose size depends on the request (GKTPs per recipient).
+    if constexpr (requires(const typename C::Answer& a) { C::CheckAnswer(request, a); }) {
+      if (read.ok()) {
+        if (Status fits = C::CheckAnswer(request, *read); !fits.ok()) read = fits.error();
+      }
+    }
     if (read.ok()) {
       reply.answer = std::move(read).value();
     } else {

@@ -139,5 +139,76 @@ TEST(ShimClientTest, AskPassesCallFailuresOn) {
   EXPECT_FALSE(reply.malformed.has_value());
 }
 
+// Issue 17 item 5: a huge answer nested deep in an extra field used to be
+// parsed whole (gigabytes of DOM, or a stack overflow) and the case passed.
+TEST(ShimClientTest, AnswerNestedTooDeepIsAProtocolError) {
+  auto shim = StartPythonShim(R"("{\"id\": %d, \"name\": \"x\", \"extra\": " % r["id"] + "[" * 100000 + "]" * 100000 + "}")");
+  auto out = shim.Call({{"type", "hello"}});
+  ASSERT_EQ(out.failure, CallFailure::kProtocol) << out.detail;
+  EXPECT_NE(out.detail.find("nested deeper than 64 levels"), std::string::npos) << out.detail;
+  EXPECT_EQ(CallFailureName(out.failure), std::string("protocol-error"));
+}
+
+TEST(ShimClientTest, AnswerWithTooManyValuesIsAProtocolError) {
+  auto shim = StartPythonShim(R"("{\"id\": %d, \"extra\": [" % r["id"] + ",".join(["0"] * 1100000) + "]}")");
+  auto out = shim.Call({{"type", "hello"}});
+  ASSERT_EQ(out.failure, CallFailure::kProtocol) << out.detail;
+  EXPECT_NE(out.detail.find("more than 1048576 values"), std::string::npos) << out.detail;
+}
+
+// Issue 17 item 17: two readers could disagree on an answer with duplicate
+// keys, and a NUL octet ended what nlohmann read.
+TEST(ShimClientTest, DuplicateKeysAndNulOctetsAreInvalidJson) {
+  for (const char* reply : {R"("{\"id\": %d, \"accepted\": false, \"accepted\": true}" % r["id"])",
+                            R"("{\"id\": %d, \"name\": \"a" % r["id"] + chr(0) + "\"}")"}) {
+    SCOPED_TRACE(reply);
+    auto shim = StartPythonShim(reply);
+    auto out = shim.Call({{"type", "hello"}});
+    EXPECT_EQ(out.failure, CallFailure::kInvalidJson) << out.detail;
+  }
+}
+
+// Issue 17 item 17: a shim that closes its stdout but stays alive can never
+// answer; it is reported at once, as what it is.
+TEST(ShimClientTest, ClosedStdoutIsReportedAtOnce) {
+  auto shim = StartShellShim("read line; exec >&-; sleep 600", 60s);
+  auto start = std::chrono::steady_clock::now();
+  auto out = shim.Call({{"type", "hello"}});
+  EXPECT_EQ(out.failure, CallFailure::kClosedStdout) << out.detail;
+  EXPECT_EQ(CallFailureName(out.failure), std::string("sut-closed-stdout"));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);
+}
+
+// Issue 17 item 5: 20,000 GKTPs for 3 recipients took 73 s and 819 MB to
+// verify. More than kMaxGktpsPerRecipient per recipient is malformed.
+TEST(ShimClientTest, TooManyGktpsForTheRecipientsAreMalformed) {
+  RegroupRequest request;
+  ConstituentGroup group;
+  group.members.resize(3);
+  request.constituent_groups.push_back(group);
+  const size_t cap = kMaxGktpsPerRecipient * (3 + 2);
+  for (size_t count : {cap, cap + 1}) {
+    SCOPED_TRACE(count);
+    auto shim = StartPythonShim(R"(json.dumps({"id": r["id"], "gktps": [{"step": 7, "recipient": "sip:a@x", "b64": "AAAA"}] * )" +
+                                std::to_string(count) + "})");
+    auto reply = shim.Ask<RegroupRequestCall>(request);
+    ASSERT_TRUE(reply.call.ok()) << reply.call.detail;
+    if (count == cap) {
+      ASSERT_TRUE(reply.answer.has_value()) << (reply.malformed ? reply.malformed->message() : "");
+      EXPECT_EQ(reply.answer->size(), cap);
+    } else {
+      ASSERT_TRUE(reply.malformed.has_value());
+      EXPECT_NE(reply.malformed->message().find("gktps: 21 GKTPs"), std::string::npos) << reply.malformed->message();
+    }
+  }
+  RegroupNotification notification;
+  notification.affiliated_members.resize(1);
+  auto shim = StartPythonShim(
+      R"(json.dumps({"id": r["id"], "gktps": [{"step": 14, "recipient": "sip:a@x", "b64": "AAAA"}] * 13}))");
+  auto reply = shim.Ask<RegroupNotificationCall>(notification);
+  ASSERT_TRUE(reply.malformed.has_value());
+  EXPECT_NE(reply.malformed->message().find("at most 12"), std::string::npos) << reply.malformed->message();
+}
+
 }  // namespace
 }  // namespace mcx::shim

@@ -1,6 +1,7 @@
 // The requests of the shim protocol, one struct each: its "type", its
 // request and answer values, how they are written and read, and what the
-// harness expected when an answer is malformed (for the report). The
+// harness expected when an answer is malformed (for the report); answers
+// whose size the request bounds also have CheckAnswer(request, answer). The
 // harness sends them with ShimClient::Ask<Call>() (client.h); the reference
 // shim serves them with Serve() (dispatch.h).
 //
@@ -53,6 +54,11 @@ struct RegroupRequestCall {
   static Result<Request> ReadRequest(const nlohmann::json& j) { return RegroupRequestFromJson(j); }
   static nlohmann::json AnswerJson(const Answer& a) { return GktpsAnswerJson(a); }
   static Result<Answer> ReadAnswer(const nlohmann::json& j) { return GktpListFromJson(j); }
+  static Status CheckAnswer(const Request& r, const Answer& a) {
+    size_t recipients = 2;  // the partner GMS and the requester beyond the members
+    for (const auto& g : r.constituent_groups) recipients += g.members.size();
+    return CheckGktpCount(a.size(), recipients);
+  }
 };
 
 // Role partner-gms.
@@ -65,6 +71,9 @@ struct RegroupNotificationCall {
   static Result<Request> ReadRequest(const nlohmann::json& j) { return RegroupNotificationFromJson(j); }
   static nlohmann::json AnswerJson(const Answer& a) { return ToJson(a); }
   static Result<Answer> ReadAnswer(const nlohmann::json& j) { return PartnerAnswerFromJson(j); }
+  static Status CheckAnswer(const Request& r, const Answer& a) {
+    return CheckGktpCount(a.gktps.size(), r.affiliated_members.size() + 2);
+  }
 };
 
 // Role ue.
