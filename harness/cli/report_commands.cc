@@ -257,7 +257,7 @@ void AddReportCommands(CLI::App& app, CommandContext& ctx) {
       ->allow_extra_args(false);  // one NAME=CMD per --sut, so test case paths may follow
   matrix->add_option("testcases", args->paths, "Test case files or directories (default: testcases/)");
   matrix->add_option("--role", args->role, "Only test cases for this SUT role");
-  matrix->add_option("--jobs", args->jobs, "Verification threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  matrix->add_option("--jobs", args->jobs, "Test cases run at once per implementation (as for run)")->check(CLI::NonNegativeNumber);
   matrix->add_option("--seed", args->seed, "Seed for keys and random values (same for every implementation)");
   matrix->add_option("--timeout", args->timeout_seconds, "Per-request timeout in seconds (default 30)");
   matrix->add_option("--report-dir", args->report_dir,

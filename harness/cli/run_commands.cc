@@ -10,7 +10,10 @@
 #include <iostream>
 #include <memory>
 #include <set>
+#include <thread>
 
+#include "harness/cli/case_pool.h"
+#include "harness/cli/case_progress.h"
 #include "harness/cli/cli_util.h"
 #include "harness/cli/command.h"
 #include "harness/cli/version.h"
@@ -197,6 +200,7 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
   // also while the first hello waits.
   sut::InterruptScope interrupt_scope;
 
+  const bool bundled_sut = args.sut.empty();
   if (args.sut.empty()) {
     args.sut = DefaultSut();
     run.info.sut_command = args.sut;
@@ -221,45 +225,37 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
              << report::PrintableText(hello->name + " " + hello->version) << " (seed " << args.seed << ")\n";
   }
 
+  const Parallelism parallel =
+      ChooseParallelism(args.jobs, bundled_sut, cases->size(), static_cast<int>(std::thread::hardware_concurrency()));
   engine::EngineOptions options;
   options.sut_command = args.sut;
   options.timeout = timeout;
   options.seed = args.seed;
-  options.jobs = args.jobs;
+  options.jobs = parallel.verify_threads;
   options.controls = !args.no_controls;
-  // A progress bar for the batches of a case with many messages (a 2x5,000
-  // regroup verifies 10,001 GKTPs): live on a terminal, else a plain line
-  // every few seconds. The engine serializes the calls.
-  std::unique_ptr<report::ProgressBar> bar;
-  options.progress = [&](uint64_t done, uint64_t total, std::string_view what) {
-    constexpr uint64_t kMinMessagesForBar = 100;
-    if (total < kMinMessagesForBar) return;
-    if (done == 0 || !bar) {
-      if (bar) bar->Finish();
-      bar = std::make_unique<report::ProgressBar>(std::string(what), total, *ctx.err,
-                                                  ctx.err == &std::cerr && ::isatty(STDERR_FILENO) == 1);
-    }
-    bar->Set(done);
-  };
-  size_t ran = 0;
-  for (; ran < cases->size() && !sut::Interrupted(); ++ran) {
-    engine::TestCaseResult r = engine::RunTestCase((*cases)[ran], options);
-    if (!args.pcap_dir.empty()) WriteCaseTrace(ctx, args.pcap_dir, args.pcap_keys, (*cases)[ran], options, r);
-    if (bar) {
-      bar->Finish();
-      bar.reset();
-    }
-    std::string line = report::CaseLine(r, ran + 1, cases->size());
-    if (line.empty() || line.back() != '\n') line += "\n";
-    *ctx.out << line;
-    if (r.verdict == engine::Verdict::kFailed || r.verdict == engine::Verdict::kError ||
-        r.verdict == engine::Verdict::kInconclusive) {
-      *ctx.out << report::CaseDetails(r);
-    }
-    ctx.out->flush();
-    if (Status s = writer.AddCase(r); !s.ok()) *ctx.err << "mcxtest: " << s.error().ToString() << "\n";
-    run.cases.push_back(std::move(r));
-  }
+  CaseProgress progress(*ctx.err, ctx.err == &std::cerr && ::isatty(STDERR_FILENO) == 1,
+                        /*name_cases=*/parallel.cases > 1);
+  size_t ran = RunCasesInOrder(
+      cases->size(), parallel.cases, [] { return sut::Interrupted(); },
+      [&](size_t i) {
+        engine::EngineOptions case_options = options;
+        case_options.progress = progress.For(i, (*cases)[i].id);
+        engine::TestCaseResult r = engine::RunTestCase((*cases)[i], case_options);
+        progress.CaseDone(i);
+        return r;
+      },
+      [&](size_t i, engine::TestCaseResult&& r) {
+        if (!args.pcap_dir.empty()) WriteCaseTrace(ctx, args.pcap_dir, args.pcap_keys, (*cases)[i], options, r);
+        std::string line = report::CaseLine(r, i + 1, cases->size());
+        if (line.empty() || line.back() != '\n') line += "\n";
+        if (r.verdict == engine::Verdict::kFailed || r.verdict == engine::Verdict::kError ||
+            r.verdict == engine::Verdict::kInconclusive) {
+          line += report::CaseDetails(r);
+        }
+        progress.Print(*ctx.out, line);
+        if (Status s = writer.AddCase(r); !s.ok()) *ctx.err << "mcxtest: " << s.error().ToString() << "\n";
+        run.cases.push_back(std::move(r));
+      });
   // A signal during the last case still marks the run interrupted: that
   // case may have been cut short.
   run.interrupted = sut::Interrupted();
@@ -289,7 +285,9 @@ void AddRunCommands(CLI::App& app, CommandContext& ctx) {
   run->add_option("testcases", args->paths, "Test case files or directories (default: testcases/)");
   run->add_option("--sut", args->sut, "Shim command of the implementation under test (default: bundled reference)");
   run->add_option("--role", args->role, "Only test cases for this SUT role");
-  run->add_option("--jobs", args->jobs, "Verification threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  run->add_option("--jobs", args->jobs,
+                  "Test cases run at once, each with its own SUT process (default: one per core for the "
+                  "bundled reference SUT, 1 with --sut); each verifies on the cores the others leave")->check(CLI::NonNegativeNumber);
   run->add_option("--seed", args->seed, "Seed for keys and random values (reproducible runs)");
   run->add_option("--timeout", args->timeout_seconds, "Per-request timeout in seconds (default 30)");
   run->add_option("--report-dir", args->report_dir, "Report directory (default mcxtest-report/)");
