@@ -84,7 +84,7 @@ survivors() {
 run_bg() {  # dir timeout_s signal delay_s
   local dir=$1
   "$MCXTEST" run "$CASE1" "$CASE2" --sut "$dir/shim.sh" --timeout "$2" --report-dir "$dir/report" \
-    --html "$dir/report.html" >"$dir/out" 2>"$dir/err" &
+    --html "$dir/report.html" ${JOBS:+--jobs "$JOBS"} >"$dir/out" 2>"$dir/err" &
   local pid=$!
   if [ -n "$3" ]; then
     sleep "$4"
@@ -110,6 +110,16 @@ check "SIGTERM: HTML written" yes "$([ -s "$d/report.html" ] && echo yes || echo
 check "SIGTERM: never PASSED" 0 "$(grep -c 'Result: PASSED' "$d/out")"
 check "SIGTERM: Result line" 1 "$(grep -c 'Result: INTERRUPTED' "$d/out")"
 check "SIGTERM: no shim process left" 0 "$(survivors "$d")"
+
+# 1b. The same with both cases running at once (--jobs 2, issue 18.2):
+#     both are cut short, and neither shim survives.
+d="$work/term_jobs"; mkdir -p "$d"; make_shim "$d" 0
+JOBS=2 run_bg "$d" 600 TERM 3
+check "SIGTERM, --jobs 2: exit code" 130 "$(cat "$d/rc")"
+check "SIGTERM, --jobs 2: report.json" "interrupted skipped:run interrupted skipped:run interrupted" \
+  "$(summarize "$d/report/report.json")"
+check "SIGTERM, --jobs 2: junit.xml (tests skipped errors)" "2 2 0" "$(junit_counts "$d/report/junit.xml")"
+check "SIGTERM, --jobs 2: no shim process left" 0 "$(survivors "$d")"
 
 # 2. SIGINT during the first hello, to a shim that floods blank lines.
 d="$work/int"; mkdir -p "$d"; make_shim "$d" 1
