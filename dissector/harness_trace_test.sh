@@ -6,7 +6,7 @@
 #    the harness recorded (read independently by mikey_spi.py), the
 #    signature is valid and a conforming receiver accepts every message;
 #  - defect sign-whole-message: bad-signature expert info on every frame;
-#  - defect salt-from-sender-uri: GUK-ID mismatch expert info;
+#  - defect guk-id-mismatch: GUK-ID mismatch expert info;
 #  - PGMS-005 (protected key parameters, SAKKE-to-self): extensions 6 and 7
 #    decoded, key parameters decrypted with the key store.
 # tshark_env.sh says how tshark runs (as nobody when root).
@@ -35,7 +35,7 @@ run_case() {  # name case-id [defect]
 }
 run_case good "$CASE_ID"
 run_case badsig "$CASE_ID" sign-whole-message
-run_case salt "$CASE_ID" salt-from-sender-uri
+run_case salt "$CASE_ID" guk-id-mismatch
 run_case kp "$KP_CASE_ID"
 chmod -R a+rwX "$work"
 
@@ -88,7 +88,7 @@ mismatch="$(run_tshark -r "$salt" "${salt_keys[@]}" -Y mcxmikey.guk_id_mismatch 
   -e frame.number 2>>"$work/stderr.log" | wc -l)" || true
 failed="$(run_tshark -r "$salt" "${salt_keys[@]}" -Y 'mcxmikey.check.gukid.derivation == "fail"' \
   -T fields -e frame.number 2>>"$work/stderr.log" | wc -l)" || true
-check "salt-from-sender-uri: GUK-ID mismatch expert info where the check fails" "$failed" "$mismatch"
+check "guk-id-mismatch: GUK-ID mismatch expert info where the check fails" "$failed" "$mismatch"
 [ "$mismatch" -gt 0 ] || { echo "FAIL: no GUK-ID mismatch flagged"; fail=1; }
 message="$(run_tshark -r "$salt" "${salt_keys[@]}" -Y mcxmikey.guk_id_mismatch -T fields \
   -e _ws.expert.message 2>>"$work/stderr.log" | head -1)" || true

@@ -1,5 +1,5 @@
 // The GKTP builder and verifier against the published Streamwide messages, in
-// round trips, and with one message per check that fails exactly that check.
+// round trips, and with every message fault of gktp_faults.def.
 #include <functional>
 #include <set>
 
@@ -9,6 +9,7 @@
 #include "kms/key_store.h"
 #include "mikey/codec.h"
 #include "mikey/gktp_builder.h"
+#include "mikey/gktp_faults.h"
 #include "mikey/gktp_verifier.h"
 #include "testdata/testdata.h"
 
@@ -280,76 +281,74 @@ TEST_F(BuiltGktpTest, ClockPast32BitsIsRefusedNotWrapped) {
   EXPECT_EQ(built.error().message(), "T: 4294967296 NTP seconds do not fit in 32 bits");
 }
 
-// One deviation per check: the message must fail that check.
-struct DeviationCase {
-  const char* check;
-  std::function<void(GktpSpec&, VerifyOptions&)> apply;
-};
+// Every message fault of gktp_faults.def, built into a valid message: the
+// recipient's verification must fail each check the fault's row names.
+class FaultTest : public BuiltGktpTest, public ::testing::WithParamInterface<const GktpFault*> {};
 
-class DeviationTest : public BuiltGktpTest, public ::testing::WithParamInterface<DeviationCase> {};
-
-TEST_P(DeviationTest, FailsTheNamedCheck) {
-  GktpSpec spec = BaseSpec();
+TEST_P(FaultTest, FailsTheChecksOfItsRow) {
+  const GktpFault& fault = *GetParam();
+  GktpSpec spec = BaseSpec();  // protected key parameters: every fault's needs are met
   VerifyOptions options = Options(spec);
-  GetParam().apply(spec, options);
-  GktpVerification v = BuildAndVerify(spec, options);
-  EXPECT_TRUE(FailedIds(v).count(GetParam().check)) << GetParam().check << " did not fail:\n" << Describe(v);
-  const auto* r = v.checks.Find(GetParam().check);
-  ASSERT_NE(r, nullptr);
-  EXPECT_FALSE(r->detail.empty());
+  options.expected_sender_kms_uri = spec.sender.kms_uri;
+  FaultContext context{*store_, kRogueKms, kPartnerKms};
+  GktpBuilder builder(*store_);
+  auto wire = BuildWithFault(builder, spec, fault, context);
+  ASSERT_TRUE(wire.ok()) << fault.name << ": " << wire.error().ToString();
+  GktpVerification v = GktpVerifier(*store_).Verify(*wire, options);
+  ASSERT_FALSE(fault.expected_checks.empty()) << fault.name;
+  for (std::string_view id : fault.expected_checks) {
+    const auto* r = v.checks.Find(id);
+    ASSERT_NE(r, nullptr) << fault.name << ": " << id << " not evaluated\n" << Describe(v);
+    EXPECT_TRUE(r->failed()) << fault.name << ": " << id << " did not fail\n" << Describe(v);
+    EXPECT_FALSE(r->detail.empty()) << fault.name << ": " << id;
+  }
+  EXPECT_FALSE(v.accepted()) << fault.name;
 }
 
-const DeviationCase kDeviationCases[] = {
-    {"MIKEY.PARSE", [](GktpSpec& s, VerifyOptions&) { s.deviations.trailing_octet = true; }},
-    {"HDR.VERSION", [](GktpSpec& s, VerifyOptions&) { s.deviations.version = 2; }},
-    {"HDR.DATATYPE", [](GktpSpec& s, VerifyOptions&) { s.deviations.data_type = 0; }},
-    {"HDR.VBIT", [](GktpSpec& s, VerifyOptions&) { s.deviations.v_flag = true; }},
-    {"HDR.PRF", [](GktpSpec& s, VerifyOptions&) { s.deviations.prf_func = 0; }},
-    {"HDR.CSMAP", [](GktpSpec& s, VerifyOptions&) { s.cs_id = 6; }},
-    {"HDR.SPI", [](GktpSpec& s, VerifyOptions&) { s.deviations.spi_without_guk_id = true; }},
-    {"T.TYPE", [](GktpSpec& s, VerifyOptions&) { s.deviations.ts_type = TsType::kNtp; }},
-    {"T.WINDOW", [](GktpSpec& s, VerifyOptions&) { s.ntp_seconds = kNow - 3600; }},
-    {"RAND.LENGTH", [](GktpSpec& s, VerifyOptions&) { s.deviations.rand_length = 8; }},
-    {"IDR.PRESENT", [](GktpSpec& s, VerifyOptions&) { s.deviations.omit_idr_kmsr = true; }},
-    {"IDR.SENDER", [](GktpSpec& s, VerifyOptions& o) { o.expected_sender_uri = "sip:gms2@police.example"; }},
-    {"IDR.RECIPIENT", [](GktpSpec& s, VerifyOptions&) { s.deviations.idrr_uri = "sip:bob@police.example"; }},
-    {"IDR.KMS", [](GktpSpec& s, VerifyOptions&) { s.deviations.idr_kmsr = kPartnerKms; }},
-    {"SP.PROFILE", [](GktpSpec& s, VerifyOptions&) { s.deviations.sp_params = std::vector<PolicyParam>{{0, {1}}}; }},
-    {"SAKKE.PARAMS", [](GktpSpec& s, VerifyOptions&) { s.deviations.sakke_id_scheme = 1; }},
-    {"SAKKE.DECAP", [](GktpSpec& s, VerifyOptions&) {
-       s.deviations.encrypt_to = GktpParty{"sip:bob@police.example", kPrimaryKms};
-     }},
-    {"SIGN.TYPE", [](GktpSpec& s, VerifyOptions&) { s.deviations.sign_type = 1; }},
-    {"SIGN.VALID", [](GktpSpec& s, VerifyOptions&) { s.deviations.corrupt_signature = true; }},
-    {"SIGN.VALID", [](GktpSpec& s, VerifyOptions&) { s.deviations.sign_whole_message = true; }},
-    {"SIGN.VALID", [](GktpSpec& s, VerifyOptions&) {
-       s.deviations.sign_as = GktpParty{"sip:mallory@police.example", kPrimaryKms};
-     }},
-    {"SIGN.TRUST", [](GktpSpec& s, VerifyOptions& o) {
-       s.sender = {"sip:gms@rogue.example", kRogueKms};
-       o.expected_sender_uri = s.sender.uri;
-     }},
-    {"KEYID.PURPOSE", [](GktpSpec& s, VerifyOptions&) { s.gmk_id = 0x2abcdef1; }},
-    {"GUKID.DERIVATION", [](GktpSpec& s, VerifyOptions&) { s.deviations.guk_salt_uri = s.sender.uri; }},
-    {"KEYPARAMS.DECRYPT", [](GktpSpec& s, VerifyOptions&) { s.deviations.key_params_key = Bytes(16, 0x99); }},
-    {"KEYPARAMS.TYPE", [](GktpSpec& s, VerifyOptions&) { s.key_params.params.key_type = 2; }},
-    {"KEYPARAMS.STATUS", [](GktpSpec& s, VerifyOptions&) { s.key_params.params.status = 0; }},
-    {"KEYPARAMS.TIMES", [](GktpSpec& s, VerifyOptions&) { s.key_params.params.expiry_time = kNow - 10; }},
-    {"KEYPARAMS.TIMES", [](GktpSpec& s, VerifyOptions&) { s.key_params.params.activation_time = kNow + 3600; }},
-    {"EXT6.SELF", [](GktpSpec& s, VerifyOptions&) {
-       s.deviations.self_encrypt_to = GktpParty{"sip:alice@police.example", kPrimaryKms};
-     }},
-    {"KEYPARAMS.GROUPS", [](GktpSpec& s, VerifyOptions& o) { o.expected_group_id = "sip:other@police.example"; }},
-};
+std::vector<const GktpFault*> AllFaults() {
+  std::vector<const GktpFault*> out;
+  for (const GktpFault& f : GktpFaults()) out.push_back(&f);
+  return out;
+}
 
-INSTANTIATE_TEST_SUITE_P(EveryCheck, DeviationTest, ::testing::ValuesIn(kDeviationCases),
-                         [](const ::testing::TestParamInfo<DeviationCase>& info) {
-                           std::string name = std::string(info.param.check) + "_" + std::to_string(info.index);
+INSTANTIATE_TEST_SUITE_P(EveryFault, FaultTest, ::testing::ValuesIn(AllFaults()),
+                         [](const ::testing::TestParamInfo<const GktpFault*>& info) {
+                           std::string name(info.param->name);
                            for (char& ch : name) {
                              if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
                            }
                            return name;
                          });
+
+TEST(FaultTableTest, NamesAreUniqueAndLookUpTheirRow) {
+  std::set<std::string_view> names;
+  for (const GktpFault& f : GktpFaults()) {
+    EXPECT_TRUE(names.insert(f.name).second) << "duplicate fault name " << f.name;
+    EXPECT_EQ(FindGktpFault(f.name), &f);
+    EXPECT_EQ(&Fault(f.id), &f);
+    EXPECT_FALSE(f.description.empty()) << f.name;
+    EXPECT_TRUE((f.spec != nullptr) != (f.wire != nullptr)) << f.name << ": one apply function";
+  }
+  EXPECT_EQ(FindGktpFault("no-such-fault"), nullptr);
+}
+
+// What the receiver expects rather than what the message carries: no fault
+// of the sender, but the checks must still fire.
+TEST_F(BuiltGktpTest, UnexpectedSenderFailsIdrSender) {
+  GktpSpec spec = BaseSpec();
+  VerifyOptions options = Options(spec);
+  options.expected_sender_uri = "sip:gms2@police.example";
+  GktpVerification v = BuildAndVerify(spec, options);
+  EXPECT_TRUE(FailedIds(v).count("IDR.SENDER")) << Describe(v);
+}
+
+TEST_F(BuiltGktpTest, UnexpectedGroupFailsKeyParamsGroups) {
+  GktpSpec spec = BaseSpec();
+  VerifyOptions options = Options(spec);
+  options.expected_group_id = "sip:other@police.example";
+  GktpVerification v = BuildAndVerify(spec, options);
+  EXPECT_TRUE(FailedIds(v).count("KEYPARAMS.GROUPS")) << Describe(v);
+}
 
 }  // namespace
 }  // namespace mcx::mikey

@@ -13,33 +13,33 @@ const std::vector<NotMutationTested>& NotMutationTestedChecks() {
       {"MIKEY.PARSE",
        "The reference roles serialise through the MIKEY codec, which cannot emit broken framing, so no defect "
        "produces an unparseable GKTP. Proven to fire by the negative cases (truncated SIGN, trailing octets, a "
-       "payload after SIGN) and by mikey/gktp_test.cc DeviationTest; a UE that parsed them leniently fails "
+       "payload after SIGN) and by mikey/gktp_test.cc FaultTest; a UE that parsed them leniently fails "
        "UE.REJECT there."},
       {"HDR.VERSION",
        "MIKEY has a single version (RFC 3830); no realistic GMS bug changes it. Proven to fire by "
-       "mikey/gktp_test.cc DeviationTest (version 2)."},
+       "mikey/gktp_test.cc FaultTest (version-not-1)."},
       {"HDR.DATATYPE",
        "The data type is fixed by the message kind: a message with another type is not a SAKKE key transport at "
-       "all. Proven to fire by mikey/gktp_test.cc DeviationTest (data type 0)."},
+       "all. Proven to fire by mikey/gktp_test.cc FaultTest (data-type-not-sakke)."},
       {"HDR.PRF",
        "MIKEY-SAKKE defines only PRF-HMAC-SHA-256; no realistic GMS bug changes it. Proven to fire by "
-       "mikey/gktp_test.cc DeviationTest (PRF 0)."},
+       "mikey/gktp_test.cc FaultTest (prf-unknown)."},
       {"HDR.CSMAP",
        "The CS-ID comes from the scenario (cs_id), not from the implementation's choice; the suite runs CS-ID 4 "
-       "and 5 in valid cases. Proven to fire by mikey/gktp_test.cc DeviationTest (CS-ID 6)."},
+       "and 5 in valid cases. Proven to fire by mikey/gktp_test.cc FaultTest (cs-id-unknown)."},
       {"HDR.SPI",
        "A GMS computes the SPI's GUK-ID and the CSB-ID from the same value, so GUK-ID defects show as "
-       "GUKID.DERIVATION and KEYID.PURPOSE (killed by salt-from-sender-uri, guk-id-without-purpose-tag). Proven "
-       "to fire by mikey/gktp_test.cc DeviationTest (4-octet SPI)."},
+       "GUKID.DERIVATION and KEYID.PURPOSE (killed by guk-id-mismatch, guk-id-without-purpose-tag). Proven "
+       "to fire by mikey/gktp_test.cc FaultTest (spi-without-guk-id)."},
       {"T.WINDOW",
        "The harness hands every GMS the clock it must use, so a sender's T is in range unless its key period is "
        "wrong, which stale-key-period kills through IDR.RECIPIENT and SAKKE.DECAP. Proven to fire by the "
-       "t-outside-key-period negative cases and mikey/gktp_test.cc DeviationTest; a UE that ignored it fails "
+       "t-outside-key-period negative cases and mikey/gktp_test.cc FaultTest; a UE that ignored it fails "
        "UE.REJECT there."},
       {"SIGN.TYPE",
        "ECCSI is the only signature type of MIKEY-SAKKE and the 129-octet layout is fixed; an implementation "
        "that got it wrong would fail SIGN.VALID first (killed by sign-whole-message). Proven to fire by "
-       "mikey/gktp_test.cc DeviationTest (S type 1)."},
+       "mikey/gktp_test.cc FaultTest (sign-type-unknown)."},
       {"SIGN.TRUST",
        "Trust is the receiver's decision; a sending GMS signs with its own provisioned keys and cannot get it "
        "wrong. The receivers are mutation-tested: the untrusted-kms negative cases sign as the real GMS under a "
@@ -54,11 +54,11 @@ const std::vector<NotMutationTested>& NotMutationTestedChecks() {
        "key-params-not-yet-active negative cases, which also prove the check fires."},
       {"KEYPARAMS.GROUPS",
        "No reference GMS defect names the wrong group in the key parameters. Proven to fire by "
-       "mikey/gktp_test.cc DeviationTest (another group ID)."},
+       "mikey/gktp_test.cc UnexpectedGroupFailsKeyParamsGroups."},
       {"EXT6.SELF",
        "SAKKE-to-self is optional and only the sender can decapsulate it, so no receiver-visible behaviour "
-       "depends on it and no reference defect corrupts it. Proven to fire by mikey/gktp_test.cc DeviationTest "
-       "(encapsulated to someone else)."},
+       "depends on it and no reference defect corrupts it. Proven to fire by mikey/gktp_test.cc FaultTest "
+       "(self-encrypted-to-other)."},
       {"SUT.RESPONSE",
        "A shim-protocol failure, not a security defect: the reference SUT speaks the protocol with every "
        "defect. Proven to fire by the fault-injecting shims of harness/engine/engine_test.cc (hang, crash, "

@@ -27,6 +27,7 @@
 #include "kms/ntp_time.h"
 #include "mikey/codec.h"
 #include "mikey/gktp_builder.h"
+#include "mikey/gktp_faults.h"
 #include "mikey/gktp_verifier.h"
 
 namespace mcx::engine {
@@ -168,168 +169,6 @@ Result<std::set<uint64_t>> PeriodsAt(const World& w, const std::string& kms_uri,
   return out;
 }
 
-// ---------------------------------------------------------------- mutations
-
-struct MutationPlan {
-  // Builder-level changes (may replace sender/recipient or spec fields).
-  std::function<void(mikey::GktpSpec&, const World&)> spec;
-  // Wire-level changes after building (re-signed where noted).
-  std::function<Result<Bytes>(Bytes, const mikey::GktpSpec&, const World&)> wire;
-  bool needs_key_params = false;
-};
-
-Result<Bytes> ResignAfter(Bytes wire, const mikey::GktpSpec& spec, const World& w,
-                          const std::function<void(mikey::Message&)>& change) {
-  MCX_ASSIGN_OR_RETURN(mikey::Message m, mikey::Parse(wire));
-  change(m);
-  return mikey::SerializeAndSign(std::move(m), spec.sender, spec.ntp_seconds, w.store);
-}
-
-void ChangeSakkeData(mikey::Message& m, const std::function<void(Bytes&)>& change) {
-  for (auto& p : m.payloads) {
-    if (auto* sakke = std::get_if<mikey::SakkePayload>(&p.body)) change(sakke->data);
-  }
-}
-
-const std::map<std::string, MutationPlan>& MutationPlans() {
-  using Spec = mikey::GktpSpec;
-  static const std::map<std::string, MutationPlan> kPlans = {
-      {"bad-signature", {[](Spec& s, const World&) { s.deviations.corrupt_signature = true; }, nullptr}},
-      {"signer-not-idri",
-       {[](Spec& s, const World&) {
-          s.deviations.sign_as = mikey::GktpParty{"sip:mallory@" + s.sender.kms_uri, s.sender.kms_uri};
-        },
-        nullptr}},
-      {"untrusted-kms",
-       {[](Spec& s, const World& w) {
-          // A KMS the receiver's domain does not trust issued keys for the
-          // real sender's URI: the signature verifies under that KMS and IDRi
-          // names the expected sender, so only SIGN.TRUST can tell.
-          s.sender.kms_uri = w.rogue_gms.kms_uri;
-        },
-        nullptr}},
-      {"sakke-to-other",
-       {[](Spec& s, const World&) {
-          s.deviations.encrypt_to = mikey::GktpParty{"sip:eve@" + s.recipient.kms_uri, s.recipient.kms_uri};
-        },
-        nullptr}},
-      {"tamper-r",
-       {nullptr,
-        [](Bytes wire, const Spec& s, const World& w) -> Result<Bytes> {
-          // R of another SSV's encapsulation to the same receiver: a valid
-          // point (unlike r-not-on-curve), so only the RFC 6508 step-5
-          // re-check R == [r]([ID]P + Z) rejects it.
-          MCX_ASSIGN_OR_RETURN(kms::KmsPublicParams kms, w.store.Kms(s.recipient.kms_uri));
-          MCX_ASSIGN_OR_RETURN(uint64_t period, w.store.KeyPeriodNo(s.recipient.kms_uri, s.ntp_seconds));
-          Bytes uid = MikeySakkeUid({s.recipient.uri, kms.kms_uri, kms.user_key_period, kms.user_key_offset, period});
-          MCX_ASSIGN_OR_RETURN(Bytes other, sakke::Encapsulate(kms.z_t, uid, Bytes(sakke::kSsvSize, 0x5a)));
-          return ResignAfter(std::move(wire), s, w, [&other](mikey::Message& m) {
-            ChangeSakkeData(m, [&other](Bytes& d) {
-              std::copy(other.begin(), other.begin() + sakke::kPointSize, d.begin());
-            });
-          });
-        }}},
-      {"tamper-h",
-       {nullptr,
-        [](Bytes wire, const Spec& s, const World& w) {
-          return ResignAfter(std::move(wire), s, w, [](mikey::Message& m) {
-            ChangeSakkeData(m, [](Bytes& d) { d[d.size() - 1] ^= 0x80; });
-          });
-        }}},
-      {"r-not-on-curve",
-       {nullptr,
-        [](Bytes wire, const Spec& s, const World& w) {
-          return ResignAfter(std::move(wire), s, w, [](mikey::Message& m) {
-            // y := x: (x, x) is not on y^2 = x^3 - 3x for any x of this message.
-            ChangeSakkeData(m, [](Bytes& d) { std::copy(d.begin() + 1, d.begin() + 129, d.begin() + 129); });
-          });
-        }}},
-      {"guk-id-mismatch", {[](Spec& s, const World&) { s.deviations.guk_salt_uri = s.sender.uri; }, nullptr}},
-      {"purpose-not-gmk", {[](Spec& s, const World&) { s.gmk_id = (s.gmk_id & 0x0fffffffu) | 0x10000000u; }, nullptr}},
-      {"v-bit", {[](Spec& s, const World&) { s.deviations.v_flag = true; }, nullptr}},
-      {"t-not-ntp-utc", {[](Spec& s, const World&) { s.deviations.ts_type = mikey::TsType::kNtp; }, nullptr}},
-      {"t-outside-key-period",
-       {[](Spec& s, const World& w) {
-          auto kms = w.store.Kms(s.recipient.kms_uri);
-          s.ntp_seconds += 3 * (kms.ok() ? kms->user_key_period : 2592000);
-        },
-        nullptr}},
-      {"rand-short", {[](Spec& s, const World&) { s.deviations.rand_length = 8; }, nullptr}},
-      {"idrkms-missing",
-       {[](Spec& s, const World&) {
-          s.deviations.omit_idr_kmsi = true;
-          s.deviations.omit_idr_kmsr = true;
-        },
-        nullptr}},
-      {"wrong-recipient-id", {[](Spec& s, const World&) { s.deviations.idrr_uri = s.sender.uri; }, nullptr}},
-      {"sakke-unknown-params", {[](Spec& s, const World&) { s.deviations.sakke_params = 2; }, nullptr}},
-      {"sakke-unknown-id-scheme", {[](Spec& s, const World&) { s.deviations.sakke_id_scheme = 1; }, nullptr}},
-      {"sign-truncated",
-       {nullptr, [](Bytes wire, const Spec&, const World&) -> Result<Bytes> {
-          wire.resize(wire.size() - 20);
-          return wire;
-        }}},
-      {"trailing-bytes", {[](Spec& s, const World&) { s.deviations.trailing_octet = true; }, nullptr}},
-      {"payload-after-sign",
-       {nullptr, [](Bytes wire, const Spec&, const World&) -> Result<Bytes> {
-          // A complete RAND payload (next 0, length 16) after the signature.
-          Bytes rand = {0x00, 0x10};
-          rand.resize(18, 0x33);
-          wire.insert(wire.end(), rand.begin(), rand.end());
-          return wire;
-        }}},
-      {"key-params-revoked",
-       {[](Spec& s, const World&) { s.key_params.params.status = mikey::kKeyStatusShared; }, nullptr, true}},
-      {"key-params-expired",
-       {[](Spec& s, const World&) { s.key_params.params.expiry_time = s.ntp_seconds - 60; }, nullptr, true}},
-      {"key-params-not-yet-active",
-       {[](Spec& s, const World&) { s.key_params.params.activation_time = s.ntp_seconds + 3600; }, nullptr, true}},
-      {"key-params-wrong-type", {[](Spec& s, const World&) { s.key_params.params.key_type = 2; }, nullptr, true}},
-      {"key-params-bad-tag",
-       {[](Spec& s, const World&) {
-          s.key_params.form = mikey::KeyParamsForm::kProtected;
-          s.deviations.key_params_key = Bytes(16, 0x5c);
-        },
-        nullptr, true}},
-  };
-  return kPlans;
-}
-
-// What each mutation does, for `mcxtest list` and docs/testcases.md; a test
-// requires one for every plan.
-const std::map<std::string_view, std::string_view>& MutationDescriptions() {
-  static const std::map<std::string_view, std::string_view> kDescriptions = {
-      {"bad-signature", "the ECCSI signature is corrupted"},
-      {"signer-not-idri", "validly signed, but by sip:mallory of the sender's KMS, not the identity IDRi names"},
-      {"untrusted-kms",
-       "signed for the real sender URI with keys of a KMS the receiver's domain does not trust (its certificate is "
-       "revoked in the receiver's cache)"},
-      {"sakke-to-other", "the SSV is encapsulated to another user (sip:eve) of the recipient's KMS"},
-      {"tamper-r", "R is replaced by the R of another encapsulation to the same receiver (a valid point); re-signed"},
-      {"tamper-h", "one bit of H is flipped; re-signed"},
-      {"r-not-on-curve", "R is replaced by (x, x), a point not on the curve; re-signed"},
-      {"guk-id-mismatch", "the GUK-ID is salted with the sender's URI instead of the recipient's"},
-      {"purpose-not-gmk", "the GMK-ID carries purpose tag 1 instead of 0 (GMK)"},
-      {"v-bit", "the V flag of the common header is set"},
-      {"t-not-ntp-utc", "the timestamp has type NTP instead of NTP-UTC"},
-      {"t-outside-key-period", "T lies three key periods of the recipient's KMS after the receiver's clock"},
-      {"rand-short", "RAND has 8 octets instead of 16"},
-      {"idrkms-missing", "the IDRkmsi and IDRkmsr payloads are left out"},
-      {"wrong-recipient-id", "IDRr names the sender instead of the recipient"},
-      {"sakke-unknown-params", "the SAKKE payload names parameter set 2 (only set 1 exists)"},
-      {"sakke-unknown-id-scheme", "the SAKKE payload names identifier scheme 1 instead of 2 (the 3GPP UID)"},
-      {"sign-truncated", "the last 20 octets of the signature are cut off"},
-      {"trailing-bytes", "one octet follows the SIGN payload"},
-      {"payload-after-sign", "a complete RAND payload follows the SIGN payload"},
-      {"key-params-revoked", "the key parameters' status marks the key as not valid"},
-      {"key-params-expired", "the key parameters' expiry time is 60 s before T"},
-      {"key-params-not-yet-active", "the key parameters' activation time is an hour after T"},
-      {"key-params-wrong-type", "the key parameters name key type 2 (CSK) instead of 0 (GMK)"},
-      {"key-params-bad-tag", "protected key parameters with an authentication tag under the wrong key"},
-  };
-  return kDescriptions;
-}
-
 // ---------------------------------------------------------------- helpers
 
 // Runs fn(i) for i in [0, n) on `jobs` threads.
@@ -361,6 +200,15 @@ std::optional<std::string> KmsOfGms(const World& w, const std::string& gms_uri) 
   if (gms_uri == w.primary_gms.uri) return w.primary_gms.kms_uri;
   if (w.partner_gms && gms_uri == w.partner_gms->uri) return w.partner_gms->kms_uri;
   return std::nullopt;
+}
+
+// The MC domain's KMS that is not `kms_uri` (empty with one domain): what a
+// fault naming "the other domain's KMS" puts in.
+std::string OtherMcKms(const World& w, const std::string& kms_uri) {
+  for (const auto& [name, uri] : w.kms_of_domain) {
+    if (uri != kms_uri) return uri;
+  }
+  return "";
 }
 
 // Counts verified messages of one batch for EngineOptions::progress; the
@@ -777,25 +625,31 @@ void CaseRunner::RunPrimaryGms() {
 Result<Bytes> CaseRunner::BuildDelivered(const Party& sender, const Party& recipient, const SecretBytes& gmk,
                                          uint32_t gmk_id, uint64_t now, std::string* note, bool mutate) {
   shim::GktpOptions options = world_->options;
-  const MutationPlan* plan = nullptr;
+  const mikey::GktpFault* fault = nullptr;
   if (!s_.injection.mutation.empty()) {
-    auto it = MutationPlans().find(s_.injection.mutation);
-    if (it == MutationPlans().end()) return InvalidArgument("unknown mutation '" + s_.injection.mutation + "'");
-    plan = &it->second;
-    if (plan->needs_key_params && options.key_params == "none") options.key_params = "rel15";
+    fault = mikey::FindGktpFault(s_.injection.mutation);
+    if (!fault || !fault->injected()) return InvalidArgument("unknown mutation '" + s_.injection.mutation + "'");
+    // Without key parameters the fault would not exist; its valid twin (the
+    // control) has them too.
+    if (fault->needs != mikey::FaultNeeds::kNothing && options.key_params == "none") options.key_params = "rel15";
     *note = mutate ? "mutation: " + s_.injection.mutation : std::string(kControlNote);
-    if (!mutate) plan = nullptr;
+    if (!mutate) fault = nullptr;
   }
   mikey::GktpSpec spec = reference::MakeGktpSpec(sender, recipient, gmk, gmk_id, now, options, GroupOfKeys(s_));
   SecretBytes rand_key = kms::DrbgDomainKey(world_->seed, "harness-rand");
   SecretBytes rand =
       kms::DrbgOctets(rand_key.span(), AsSpan(s_.id + (mutate ? "|" : "|control|") + recipient.uri), 16);
   spec.rand = Bytes(rand.span().begin(), rand.span().end());
-  if (plan && plan->spec) plan->spec(spec, *world_);
+  if (fault && fault->needs == mikey::FaultNeeds::kProtectedKeyParams) {
+    spec.key_params.form = mikey::KeyParamsForm::kProtected;
+  }
   mikey::GktpBuilder builder(world_->store);
-  MCX_ASSIGN_OR_RETURN(mikey::BuiltGktp built, builder.Build(spec));
-  if (plan && plan->wire) return plan->wire(std::move(built.wire), spec, *world_);
-  return built.wire;
+  if (!fault) {
+    MCX_ASSIGN_OR_RETURN(mikey::BuiltGktp built, builder.Build(spec));
+    return built.wire;
+  }
+  mikey::FaultContext context{world_->store, kRogueKms, OtherMcKms(*world_, sender.kms_uri)};
+  return mikey::BuildWithFault(builder, std::move(spec), *fault, context);
 }
 
 void CaseRunner::RunPartnerGms() {
@@ -1136,10 +990,10 @@ void CaseRunner::Run() {
 const std::vector<MutationInfo>& Mutations() {
   static const std::vector<MutationInfo> kInfo = [] {
     std::vector<MutationInfo> out;
-    for (const auto& [name, plan] : MutationPlans()) {
-      auto it = MutationDescriptions().find(name);
-      out.push_back({name, it == MutationDescriptions().end() ? std::string_view() : it->second});
+    for (const mikey::GktpFault& f : mikey::GktpFaults()) {
+      if (f.injected()) out.push_back({f.name, f.description});
     }
+    std::sort(out.begin(), out.end(), [](const MutationInfo& a, const MutationInfo& b) { return a.name < b.name; });
     return out;
   }();
   return kInfo;

@@ -94,7 +94,7 @@ TEST(EngineTest, DefectsAreCaughtByTheirChecks) {
     const char* check;
   };
   const Case cases[] = {
-      {"salt-from-sender-uri", "primary-gms", "", "accept", "GUKID.DERIVATION"},
+      {"guk-id-mismatch", "primary-gms", "", "accept", "GUKID.DERIVATION"},
       {"different-gmk-per-domain", "primary-gms", "", "accept", "FLOW.SAME_GMK"},
       {"member-skipped", "primary-gms", "", "accept", "FLOW.COVERAGE"},
       {"partner-new-gmk", "partner-gms", "", "accept", "FLOW.SAME_GMK"},

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <functional>
+#include <span>
 #include <thread>
 
 #include "crypto/guk_id.h"
@@ -29,22 +30,17 @@ using mikey::GktpSpec;
 
 constexpr uint8_t kGroupIdIei = 0x78;  // TLV-E "MCPTT group ID" in the key parameters
 
-// Checks a UE's verifier applies; a UE defect drops one of them.
-const std::vector<std::pair<std::string_view, std::string_view>> kUeIgnores = {
-    {"ue-accepts-bad-signature", "SIGN.VALID"},   {"ue-ignores-signer-trust", "SIGN.TRUST"},
-    {"ue-ignores-guk-id", "GUKID.DERIVATION"},    {"ue-ignores-revoked", "KEYPARAMS.STATUS"},
-    {"ue-ignores-key-times", "KEYPARAMS.TIMES"},  {"ue-accepts-v-bit", "HDR.VBIT"},
-    {"ue-ignores-purpose-tag", "KEYID.PURPOSE"},  {"ue-ignores-time-type", "T.TYPE"},
-};
-
 // One GKTP per target, built on all cores: each is an independent SAKKE
 // encapsulation and ECCSI signature, and a regroup may key thousands of
-// members. The result keeps the order of `targets`; on failure, the error of
-// the first failing target.
+// members. Each carries `faults`, the message defects this GMS plays. The
+// result keeps the order of `targets`; on failure, the error of the first
+// failing target.
 Result<std::vector<SentGktp>> BuildAll(const mikey::GktpBuilder& builder, int step, const std::vector<Party>& targets,
-                                       const std::function<GktpSpec(const Party&)>& make_spec) {
-  std::vector<std::optional<Result<mikey::BuiltGktp>>> built(targets.size());
-  auto work = [&](size_t i) { built[i].emplace(builder.Build(make_spec(targets[i]))); };
+                                       const std::function<GktpSpec(const Party&)>& make_spec,
+                                       std::span<const mikey::GktpFault* const> faults,
+                                       const mikey::FaultContext& context) {
+  std::vector<std::optional<Result<Bytes>>> built(targets.size());
+  auto work = [&](size_t i) { built[i].emplace(mikey::BuildWithFaults(builder, make_spec(targets[i]), faults, context)); };
   size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), targets.size());
   if (threads <= 1) {
     for (size_t i = 0; i < targets.size(); ++i) work(i);
@@ -62,81 +58,16 @@ Result<std::vector<SentGktp>> BuildAll(const mikey::GktpBuilder& builder, int st
   out.reserve(targets.size());
   for (size_t i = 0; i < targets.size(); ++i) {
     if (!built[i]->ok()) return built[i]->error();
-    out.push_back({step, targets[i].uri, std::move(*built[i]).value().wire});
+    out.push_back({step, targets[i].uri, std::move(*built[i]).value()});
   }
   return out;
 }
 
 }  // namespace
 
-const std::vector<DefectInfo>& Defects() {
-  static const std::vector<DefectInfo> kDefects = {
-      // Primary GMS.
-      {"salt-from-sender-uri", "primary-gms", "derives each GUK-ID from its own URI instead of the recipient's",
-       {"GUKID.DERIVATION"}},
-      {"guk-id-without-purpose-tag", "primary-gms", "XORs the salt over all 32 bits, clobbering the purpose tag",
-       {"KEYID.PURPOSE"}},
-      {"reuse-constituent-gmk", "primary-gms", "reuses a constituent group's GMK for the temporary group",
-       {"FLOW.NEW_GMK"}},
-      {"different-gmk-per-domain", "primary-gms", "sends the partner GMS a different GMK than its own users",
-       {"FLOW.SAME_GMK"}},
-      {"primary-keys-partner-users", "primary-gms", "keys the partner domain's users itself instead of leaving it to the partner GMS",
-       {"FLOW.COVERAGE"}},
-      {"step7-to-partner-users", "primary-gms", "encrypts step 7 to the partner's users instead of the partner GMS",
-       {"FLOW.PARTNER_KEYING"}},
-      {"stale-key-period", "primary-gms", "puts UIDs of the previous key period in its messages",
-       {"IDR.RECIPIENT", "SAKKE.DECAP"}},
-      {"v-bit-set", "primary-gms", "asks for a verification message (V bit 1)", {"HDR.VBIT"}},
-      {"sp-profile-wrong", "primary-gms", "announces AES-CM instead of the AES-GCM group profile", {"SP.PROFILE"}},
-      {"rand-8-octets", "primary-gms", "sends an 8-octet RAND", {"RAND.LENGTH"}},
-      {"idrkmsr-missing", "primary-gms", "omits the IDRkmsr payload", {"IDR.PRESENT"}},
-      {"sign-whole-message", "primary-gms", "signs the whole message with a zeroed signature field", {"SIGN.VALID"}},
-      {"ext7-wrong-key", "primary-gms", "encrypts the key parameters under the wrong key", {"KEYPARAMS.DECRYPT"}},
-      {"key-params-wrong-type", "primary-gms", "labels the key as a CSK in the key parameters", {"KEYPARAMS.TYPE"}},
-      {"gktp-to-non-affiliated", "primary-gms", "also keys members that are not affiliated", {"FLOW.COVERAGE"}},
-      {"member-skipped", "primary-gms", "forgets the last affiliated member", {"FLOW.COVERAGE"}},
-      {"t-not-ntp-utc", "primary-gms", "sends T as plain NTP instead of NTP-UTC", {"T.TYPE"}},
-      {"pck-purpose-tag", "primary-gms", "creates a GMK-ID with the PCK purpose tag", {"KEYID.PURPOSE"}},
-      {"sakke-wrong-id-scheme", "primary-gms", "marks the SAKKE payload with ID scheme 1", {"SAKKE.PARAMS"}},
-      {"steps-out-of-order", "primary-gms", "keys its own users (step 14) before the partner GMS (step 7)",
-       {"FLOW.ORDER"}},
-      {"wrong-kmsi", "primary-gms", "names the partner's KMS as its own in IDRkmsi", {"IDR.KMS"}},
-      // Partner GMS.
-      {"partner-signs-as-primary", "partner-gms", "names the primary GMS as the sender of step 11",
-       {"FLOW.SIGNER", "IDR.SENDER"}},
-      {"partner-accepts-bad-signature", "partner-gms", "re-keys its users even when the step-7 signature is invalid",
-       {"PARTNER.REJECT"}},
-      {"partner-new-gmk", "partner-gms", "creates its own GMK instead of re-encrypting the primary's",
-       {"FLOW.SAME_GMK"}},
-      {"partner-skips-member", "partner-gms", "forgets one of its affiliated users", {"FLOW.COVERAGE"}},
-      // UE.
-      {"ue-accepts-bad-signature", "ue", "accepts a GKTP whose ECCSI signature is invalid", {"UE.REJECT"}},
-      {"ue-ignores-signer-trust", "ue", "accepts signatures under a KMS it does not trust", {"UE.REJECT"}},
-      {"ue-ignores-guk-id", "ue", "takes the GMK-ID from the SPI without checking the GUK-ID", {"UE.REJECT"}},
-      {"ue-ignores-revoked", "ue", "accepts a key the key parameters mark revoked", {"UE.REJECT"}},
-      {"ue-ignores-key-times", "ue", "accepts expired or not yet active keys", {"UE.REJECT"}},
-      {"ue-accepts-v-bit", "ue", "accepts a GMK message with the V bit set", {"UE.REJECT"}},
-      {"ue-ignores-purpose-tag", "ue", "accepts a key whose ID is not tagged GMK", {"UE.REJECT"}},
-      {"ue-ignores-time-type", "ue", "accepts a T payload that is not NTP-UTC", {"UE.REJECT"}},
-      {"ue-wrong-srtp-label", "ue", "derives the SRTP master key with the salt constant", {"UE.ACCEPT"}},
-      // Its rejections of partner-domain messages prove nothing: the
-      // positive controls make those cases INCONCLUSIVE (mutation_test).
-      {"ue-single-kms", "ue", "holds its own KMS only and rejects every signature made under another domain's KMS",
-       {"UE.ACCEPT"}},
-  };
-  return kDefects;
-}
-
-const DefectInfo* FindDefect(std::string_view name) {
-  for (const auto& d : Defects()) {
-    if (d.name == name) return &d;
-  }
-  return nullptr;
-}
-
-ReferenceImplementation::ReferenceImplementation(const kms::KeyStore& store, std::set<std::string> defects,
+ReferenceImplementation::ReferenceImplementation(const kms::KeyStore& store, const std::set<std::string>& defects,
                                                  std::optional<uint64_t> seed)
-    : store_(store), defects_(std::move(defects)), seed_(seed), builder_(store), verifier_(store) {}
+    : store_(store), defects_(defects), seed_(seed), builder_(store), verifier_(store) {}
 
 Result<SecretBytes> ReferenceImplementation::NewGmk(const std::string& label) {
   if (!seed_) return RandomSecret(16);
@@ -150,7 +81,6 @@ Result<uint32_t> ReferenceImplementation::NewGmkId(const std::string& label) {
   uint32_t id = static_cast<uint32_t>(r.data()[0]) << 24 | r.data()[1] << 16 | r.data()[2] << 8 | r.data()[3];
   // Purpose tag 0 (GMK) in the top 4 bits, 28 random bits below.
   id &= 0x0fffffffu;
-  if (Has("pck-purpose-tag")) id |= static_cast<uint32_t>(KeyPurpose::kPck) << 28;
   return id;
 }
 
@@ -191,7 +121,7 @@ Result<std::vector<SentGktp>> ReferenceImplementation::HandleRegroupRequest(cons
   // Step 6: a new GMK and GMK-ID for the temporary group.
   MCX_ASSIGN_OR_RETURN(SecretBytes gmk, NewGmk(r.temporary_group_id));
   MCX_ASSIGN_OR_RETURN(uint32_t gmk_id, NewGmkId(r.temporary_group_id));
-  if (Has("reuse-constituent-gmk")) {
+  if (Has(BehaviourDefect::kReuseConstituentGmk)) {
     for (const auto& g : r.constituent_groups) {
       if (g.gmk) {
         gmk = SecretBytes(*g.gmk);
@@ -218,64 +148,34 @@ Result<std::vector<SentGktp>> ReferenceImplementation::HandleRegroupRequest(cons
     }
   }
   std::vector<Party> step14 = own;
-  if (Has("primary-keys-partner-users")) step14.insert(step14.end(), foreign.begin(), foreign.end());
-  if (Has("gktp-to-non-affiliated")) step14.insert(step14.end(), not_affiliated.begin(), not_affiliated.end());
-  if (Has("member-skipped") && !step14.empty()) step14.pop_back();
+  if (Has(BehaviourDefect::kPrimaryKeysPartnerUsers)) step14.insert(step14.end(), foreign.begin(), foreign.end());
+  if (Has(BehaviourDefect::kGktpToNonAffiliated)) step14.insert(step14.end(), not_affiliated.begin(), not_affiliated.end());
+  if (Has(BehaviourDefect::kMemberSkipped) && !step14.empty()) step14.pop_back();
 
-  auto apply_defects = [&](GktpSpec& spec) {
-    mikey::Deviations& d = spec.deviations;
-    if (Has("salt-from-sender-uri")) d.guk_salt_uri = self.uri;
-    if (Has("guk-id-without-purpose-tag")) {
-      auto guk = GukIdFromGmkId(spec.gmk.span(), spec.gmk_id, spec.recipient.uri);
-      if (guk.ok()) d.csb_id = *guk ^ 0x50000000u;
-    }
-    if (Has("stale-key-period")) {
-      auto period = store_.KeyPeriodNo(spec.recipient.kms_uri, spec.ntp_seconds);
-      if (period.ok() && *period > 0) d.uid_key_period_no = *period - 1;
-    }
-    d.v_flag = Has("v-bit-set");
-    if (Has("sp-profile-wrong")) {
-      auto policy = mikey::DefaultGroupPolicy();
-      for (auto& p : policy) {
-        if (p.type == 0) p.value = {1};  // AES-CM
-      }
-      d.sp_params = policy;
-      spec.include_sp = true;
-    }
-    if (Has("rand-8-octets")) d.rand_length = 8;
-    d.omit_idr_kmsr = Has("idrkmsr-missing");
-    d.sign_whole_message = Has("sign-whole-message");
-    if (Has("ext7-wrong-key")) d.key_params_key = Bytes(16, 0xa5);
-    if (Has("key-params-wrong-type")) spec.key_params.params.key_type = static_cast<uint8_t>(KeyPurpose::kCsk);
-    if (Has("t-not-ntp-utc")) d.ts_type = mikey::TsType::kNtp;
-    if (Has("sakke-wrong-id-scheme")) d.sakke_id_scheme = 1;
-    if (Has("wrong-kmsi") && r.partner) d.idr_kmsi = r.partner->kms_uri;
-  };
+  // The message defects this GMS plays, in every GKTP it sends.
+  mikey::FaultContext context{store_, "", r.partner ? r.partner->kms_uri : ""};
+  const auto& faults = defects_.message_faults();
 
   std::vector<SentGktp> step7_out, step14_out;
   if (multi) {
     SecretBytes partner_gmk = gmk;
-    if (Has("different-gmk-per-domain")) {
+    if (Has(BehaviourDefect::kDifferentGmkPerDomain)) {
       MCX_ASSIGN_OR_RETURN(partner_gmk, NewGmk(r.temporary_group_id + "|partner"));
     }
     std::vector<Party> step7_targets{*r.partner};
-    if (Has("step7-to-partner-users") && !foreign.empty()) step7_targets = foreign;
+    if (Has(BehaviourDefect::kStep7ToPartnerUsers) && !foreign.empty()) step7_targets = foreign;
     for (const Party& target : step7_targets) {
       GktpSpec spec = MakeGktpSpec(self, target, partner_gmk, gmk_id, clock(7), r.options, r.temporary_group_id);
-      apply_defects(spec);
-      MCX_ASSIGN_OR_RETURN(mikey::BuiltGktp built, builder_.Build(spec));
-      step7_out.push_back({7, target.uri, std::move(built.wire)});
+      MCX_ASSIGN_OR_RETURN(Bytes wire, mikey::BuildWithFaults(builder_, std::move(spec), faults, context));
+      step7_out.push_back({7, target.uri, std::move(wire)});
     }
   }
   MCX_ASSIGN_OR_RETURN(step14_out, BuildAll(builder_, 14, step14, [&](const Party& member) {
-                         GktpSpec spec =
-                             MakeGktpSpec(self, member, gmk, gmk_id, clock(14), r.options, r.temporary_group_id);
-                         apply_defects(spec);
-                         return spec;
-                       }));
+                         return MakeGktpSpec(self, member, gmk, gmk_id, clock(14), r.options, r.temporary_group_id);
+                       }, faults, context));
   std::vector<SentGktp> out;
   auto append = [&out](std::vector<SentGktp>& v) { std::move(v.begin(), v.end(), std::back_inserter(out)); };
-  if (Has("steps-out-of-order")) {
+  if (Has(BehaviourDefect::kStepsOutOfOrder)) {
     append(step14_out);
     append(step7_out);
   } else {
@@ -299,7 +199,7 @@ Result<PartnerAnswer> ReferenceImplementation::HandleRegroupNotification(const R
   std::vector<std::string> failed;
   for (const auto& c : v.checks.results()) {
     if (!c.failed_must()) continue;
-    if (Has("partner-accepts-bad-signature") && (c.id == "SIGN.VALID" || c.id == "SIGN.TRUST")) continue;
+    if (defects_.Skips(c.id, DefectRole::kPartnerGms)) continue;
     if (failed.empty()) answer.reason_code = c.id;
     failed.push_back(c.id + ": " + c.detail);
   }
@@ -310,21 +210,21 @@ Result<PartnerAnswer> ReferenceImplementation::HandleRegroupNotification(const R
   }
   SecretBytes gmk = *v.gmk;
   uint32_t gmk_id = *v.gmk_id;
-  if (Has("partner-new-gmk")) {
+  if (Has(BehaviourDefect::kPartnerNewGmk)) {
     MCX_ASSIGN_OR_RETURN(gmk, NewGmk(n.temporary_group_id + "|own"));
   }
   std::vector<Party> members = n.affiliated_members;
-  if (Has("partner-skips-member") && !members.empty()) members.pop_back();
+  if (Has(BehaviourDefect::kPartnerSkipsMember) && !members.empty()) members.pop_back();
   // Step 11: re-encrypt to each affiliated user of this domain, signed by us.
   MCX_ASSIGN_OR_RETURN(answer.gktps, BuildAll(builder_, 11, members, [&](const Party& member) {
                          GktpSpec spec = MakeGktpSpec(self, member, gmk, gmk_id, n.clock_ntp_seconds, n.options,
                                                       n.temporary_group_id);
-                         if (Has("partner-signs-as-primary")) {
+                         if (Has(BehaviourDefect::kPartnerSignsAsPrimary)) {
                            spec.sender = {n.primary_gms.uri, n.primary_gms.kms_uri};
                            spec.deviations.sign_as = mikey::GktpParty{self.uri, self.kms_uri};
                          }
                          return spec;
-                       }));
+                       }, /*faults=*/{}, mikey::FaultContext{store_, "", ""}));
   return answer;
 }
 
@@ -337,16 +237,14 @@ Result<DeliverAnswer> ReferenceImplementation::HandleDeliver(const DeliverReques
   mikey::GktpVerification v = verifier_.Verify(request.gktp, options);
 
   DeliverAnswer answer;
-  if (Has("ue-single-kms") && v.sender_kms_uri && *v.sender_kms_uri != request.ue.kms_uri) {
+  if (Has(BehaviourDefect::kUeSingleKms) && v.sender_kms_uri && *v.sender_kms_uri != request.ue.kms_uri) {
     answer.reason = "signed under " + *v.sender_kms_uri + ", and this UE knows no KMS but " + request.ue.kms_uri;
     answer.reason_code = "trust";
     return answer;
   }
   for (const auto& c : v.checks.results()) {
     if (!c.failed_must()) continue;
-    bool ignored = false;
-    for (const auto& [defect, check] : kUeIgnores) ignored = ignored || (Has(defect) && c.id == check);
-    if (ignored) continue;
+    if (defects_.Skips(c.id, DefectRole::kUe)) continue;
     answer.reason = c.id + ": " + c.detail;
     answer.reason_code = c.id;
     return answer;
@@ -361,7 +259,7 @@ Result<DeliverAnswer> ReferenceImplementation::HandleDeliver(const DeliverReques
   answer.gmk_id = *v.gmk_id;
   answer.srtp_master_key.assign(keys.master_key.span().begin(), keys.master_key.span().end());
   answer.srtp_master_salt.assign(keys.master_salt.span().begin(), keys.master_salt.span().end());
-  if (Has("ue-wrong-srtp-label")) {
+  if (Has(BehaviourDefect::kUeWrongSrtpLabel)) {
     // The salt's label constant (0x39A2C14B) used for the master key too.
     Bytes label = {0x39, 0xa2, 0xc1, 0x4b, request.srtp_cs_id};
     Bytes csb = FixedBigEndian(*v.csb_id, 4);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "crypto/result.h"
+#include "harness/reference/defects.h"
 #include "harness/shim/answers.h"
 #include "harness/shim/requests.h"
 #include "kms/key_store.h"
@@ -22,22 +23,12 @@
 
 namespace mcx::reference {
 
-struct DefectInfo {
-  std::string_view name;
-  std::string_view role;  // primary-gms, partner-gms or ue
-  std::string_view description;
-  // The check IDs a correct suite reports when this defect is present.
-  std::vector<std::string_view> caught_by;
-};
-
-const std::vector<DefectInfo>& Defects();
-const DefectInfo* FindDefect(std::string_view name);
-
 class ReferenceImplementation {
  public:
   // `store` holds the key material of the identities this instance plays
   // (and the public parameters of every KMS it may talk to).
-  ReferenceImplementation(const kms::KeyStore& store, std::set<std::string> defects,
+  // `defects`: names of Defects() this instance plays (harness/reference/defects.h).
+  ReferenceImplementation(const kms::KeyStore& store, const std::set<std::string>& defects,
                           std::optional<uint64_t> seed);
 
   // primary GMS: steps 6, 7/8 and 14.
@@ -48,12 +39,12 @@ class ReferenceImplementation {
   Result<shim::DeliverAnswer> HandleDeliver(const shim::DeliverRequest& request);
 
  private:
-  bool Has(std::string_view defect) const { return defects_.count(std::string(defect)) > 0; }
+  bool Has(BehaviourDefect defect) const { return defects_.Has(defect); }
   Result<SecretBytes> NewGmk(const std::string& label);
   Result<uint32_t> NewGmkId(const std::string& label);
 
   const kms::KeyStore& store_;
-  std::set<std::string> defects_;
+  DefectSet defects_;
   std::optional<uint64_t> seed_;
   uint64_t counter_ = 0;
   mikey::GktpBuilder builder_;
