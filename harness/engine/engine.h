@@ -56,7 +56,9 @@ TestCaseResult RunTestCase(const scenario::Scenario& scenario, const EngineOptio
 // The key store of the case's world (same seed, same keys) as JSON with its
 // master secrets, so a verifier can issue any member's key set: what
 // Wireshark's mcxmikey.keystore preference needs to verify the case's trace
-// (`mcxtest run --pcap-dir`). Trust restrictions are not exported.
+// (`mcxtest run --pcap-dir`). Each domain's trusted external KMSs go with it
+// (trusted_external_kms; nobody trusts the rogue KMS), so SIGN.TRUST comes
+// out as in the run.
 Result<std::string> CaseKeyStoreJson(const scenario::Scenario& scenario, const EngineOptions& options);
 
 }  // namespace mcx::engine
