@@ -28,6 +28,22 @@ void ShortenSpi(Spec& s, const Context&) { s.deviations.spi_without_guk_id = tru
 void SetTsTypeNtp(Spec& s, const Context&) { s.deviations.ts_type = TsType::kNtp; }
 void MoveTAnHourBack(Spec& s, const Context&) { s.ntp_seconds -= 3600; }
 
+// A day beyond the window, in the recipient's current key period: only the
+// clock comparison can reject it (UIDs, signature and SAKKE are those of the
+// right period).
+void MoveTBeyondWindow(Spec& s, const Context& c) {
+  const uint64_t shift = c.t_window_seconds + 86400;
+  auto now = c.keys.KeyPeriodNo(s.recipient.kms_uri, s.ntp_seconds);
+  if (s.ntp_seconds > shift) {
+    auto before = c.keys.KeyPeriodNo(s.recipient.kms_uri, s.ntp_seconds - shift);
+    if (now.ok() && before.ok() && *now == *before) {
+      s.ntp_seconds -= shift;
+      return;
+    }
+  }
+  s.ntp_seconds += shift;
+}
+
 void MoveTThreeKeyPeriods(Spec& s, const Context& c) {
   auto kms = c.keys.Kms(s.recipient.kms_uri);
   s.ntp_seconds += 3 * (kms.ok() ? kms->user_key_period : 2592000);

@@ -40,6 +40,7 @@ struct FaultContext {
   const kms::KeyLookup& keys;   // the builder's: KMS parameters, key periods, signing keys
   std::string rogue_kms_uri;    // a KMS the receiver does not trust (untrusted-kms)
   std::string other_kms_uri;    // the other MC domain's KMS (wrong-kmsi, wrong-kmsr); may be empty
+  uint64_t t_window_seconds = 300;  // the receiver's acceptance window for T (t-outside-window)
 };
 
 // Before building: changes what is built.

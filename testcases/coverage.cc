@@ -33,9 +33,10 @@ const std::vector<NotMutationTested>& NotMutationTestedChecks() {
        "to fire by mikey/gktp_test.cc FaultTest (spi-without-guk-id)."},
       {"T.WINDOW",
        "The harness hands every GMS the clock it must use, so a sender's T is in range unless its key period is "
-       "wrong, which stale-key-period kills through IDR.RECIPIENT and SAKKE.DECAP. Proven to fire by the "
-       "t-outside-key-period negative cases and mikey/gktp_test.cc FaultTest; a UE that ignored it fails "
-       "UE.REJECT there."},
+       "wrong, which stale-key-period kills through IDR.RECIPIENT and SAKKE.DECAP. Proven to fire by UE-021 "
+       "(t-outside-window: T a day beyond the window, same key period) and mikey/gktp_test.cc FaultTest; a UE "
+       "that never compares T with its clock is the receiver defect ue-ignores-t-window, which UE-021 kills "
+       "through UE.REJECT (UE-036 puts T in another key period, which such a UE still rejects for lack of keys)."},
       {"SIGN.TYPE",
        "ECCSI is the only signature type of MIKEY-SAKKE and the 129-octet layout is fixed; an implementation "
        "that got it wrong would fail SIGN.VALID first (killed by sign-whole-message). Proven to fire by "

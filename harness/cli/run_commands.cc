@@ -79,6 +79,7 @@ struct RunArgs {
   std::string pcap_dir;  // one trace per case, when set
   bool pcap_keys = false;  // also each case's key store (with its test KMS secrets)
   bool no_controls = false;  // --no-controls: negative cases without their positive control
+  uint64_t t_window_seconds = engine::kDefaultTWindowSeconds;  // --t-window
 };
 
 // --pcap-dir: the case's SIP trace, and with --pcap-keys the key store that
@@ -191,6 +192,7 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
   info.command_line = command_line;
   info.seed = args.seed;
   info.controls = !args.no_controls;
+  info.t_window_seconds = args.t_window_seconds;
   info.started_at = NowUtcIso8601();
   info.mcxtest_version = kMcxtestVersion;
   info.pcap_dir = args.pcap_dir;
@@ -233,6 +235,7 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
   options.seed = args.seed;
   options.jobs = parallel.verify_threads;
   options.controls = !args.no_controls;
+  options.t_window_seconds = args.t_window_seconds;
   CaseProgress progress(*ctx.err, ctx.err == &std::cerr && ::isatty(STDERR_FILENO) == 1,
                         /*name_cases=*/parallel.cases > 1);
   size_t ran = RunCasesInOrder(
@@ -296,6 +299,10 @@ void AddRunCommands(CLI::App& app, CommandContext& ctx) {
   run->add_option("--html", args->html, "Also write the self-contained HTML report here");
   run->add_option("--pcap-dir", args->pcap_dir,
                   "Write one pcap per test case (SIP MESSAGEs over UDP) here");
+  run->add_option("--t-window", args->t_window_seconds,
+                  "How far (seconds) T may lie from a receiver's clock in the harness's verification; case UE-021 "
+                  "puts T a day beyond it (default 300)")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{86400 * 30}));
   run->add_flag("--no-controls", args->no_controls,
                 "Skip the positive controls (the valid twin delivered before each negative case's mutated "
                 "message); negative verdicts then rest on rejections alone, and the reports say so");
@@ -311,6 +318,9 @@ void AddRunCommands(CLI::App& app, CommandContext& ctx) {
     if (!args->pcap_dir.empty()) command_line += " --pcap-dir " + args->pcap_dir;
     if (args->pcap_keys) command_line += " --pcap-keys";
     if (args->no_controls) command_line += " --no-controls";
+    if (args->t_window_seconds != engine::kDefaultTWindowSeconds) {
+      command_line += " --t-window " + std::to_string(args->t_window_seconds);
+    }
     (void)run;
     return Run(ctx, *args, command_line);
   });

@@ -68,6 +68,8 @@ struct World {
   std::map<std::string, std::string> kms_of_domain;  // "primary"/"partner" -> KMS URI
   uint64_t t0 = kDefaultClockNtpSeconds;
   uint64_t seed = 1;
+  // How far T may be from a receiver's clock (EngineOptions::t_window_seconds).
+  uint64_t t_window_seconds = kDefaultTWindowSeconds;
   shim::GktpOptions options;
   // One for the whole case, so its prepared KMS keys (a 4.2 MB table each,
   // about 0.1 s to build) serve every batch.
@@ -77,6 +79,7 @@ struct World {
 Result<std::unique_ptr<World>> BuildWorld(const Scenario& s, const EngineOptions& o) {
   auto w = std::make_unique<World>();
   w->seed = o.seed;
+  w->t_window_seconds = o.t_window_seconds;
   w->t0 = s.options.start_ntp_seconds ? s.options.start_ntp_seconds : kDefaultClockNtpSeconds;
   if (w->t0 + s.options.step_advance_seconds > scenario::kMaxNtpSeconds) {
     return InvalidArgument("test case defect: " + s.source_file + ": the clock (options.start_ntp_seconds " +
@@ -264,6 +267,7 @@ std::vector<Verified> VerifyAll(const World& w, const Scenario& s, const std::ve
     o.expected_sender_kms_uri = KmsOfGms(w, expected_sender);
     auto t = step_clock.find(g.step);
     o.now_ntp_seconds = t != step_clock.end() ? t->second : w.t0;
+    o.max_clock_skew_seconds = w.t_window_seconds;
     if (s.options.key_params != scenario::KeyParamsMode::kNone) o.expected_group_id = s.regroup.temporary_group_id;
     if (s.procedure == scenario::Procedure::kGroupCreation) o.expected_group_id = s.groups[0].id;
     v.verification = w.verifier.Verify(g.message, o);
@@ -648,7 +652,8 @@ Result<Bytes> CaseRunner::BuildDelivered(const Party& sender, const Party& recip
     MCX_ASSIGN_OR_RETURN(mikey::BuiltGktp built, builder.Build(spec));
     return built.wire;
   }
-  mikey::FaultContext context{world_->store, kRogueKms, OtherMcKms(*world_, sender.kms_uri)};
+  mikey::FaultContext context{world_->store, kRogueKms, OtherMcKms(*world_, sender.kms_uri),
+                              world_->t_window_seconds};
   return mikey::BuildWithFault(builder, std::move(spec), *fault, context);
 }
 

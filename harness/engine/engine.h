@@ -31,6 +31,11 @@ inline constexpr uint64_t kDefaultClockNtpSeconds = 3913056000;
 // calls one at a time, but from its verification threads.
 using ProgressFn = std::function<void(uint64_t done, uint64_t total, std::string_view what)>;
 
+// How far T may lie from a receiver's clock (RFC 3830 5.4's allowed clock
+// skew) in the harness's verification, unless `mcxtest run --t-window` says
+// otherwise: the window mutation t-outside-window steps beyond.
+inline constexpr uint64_t kDefaultTWindowSeconds = 300;
+
 struct EngineOptions {
   std::string sut_command;
   std::chrono::milliseconds timeout{30000};
@@ -40,6 +45,7 @@ struct EngineOptions {
   // partner-gms case, deliver its valid twin; a SUT rejecting both gets
   // INCONCLUSIVE, not PASS. `mcxtest run --no-controls` turns them off.
   bool controls = true;
+  uint64_t t_window_seconds = kDefaultTWindowSeconds;
   ProgressFn progress;  // optional
 };
 

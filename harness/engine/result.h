@@ -98,6 +98,8 @@ struct RunInfo {
   // False when the run was made with --no-controls: negative verdicts then
   // rest on rejections alone.
   bool controls = true;
+  // The acceptance window for T the harness verified with (--t-window).
+  uint64_t t_window_seconds = 300;
 };
 
 struct RunResult {

@@ -309,6 +309,7 @@ std::string Summary(const RunResult& run) {
   out += RunInfoRow("state", "run-state", RunStateName(RunStateOf(run)));
   out += RunInfoRow("positive controls", "controls",
                     info.controls ? "on" : "off (--no-controls): negative verdicts rest on rejections alone");
+  out += RunInfoRow("T window", "t-window", std::to_string(info.t_window_seconds) + " s");
   if (!info.pcap_dir.empty()) out += RunInfoRow("pcap directory", "pcap-dir", info.pcap_dir, true);
   out += "</table>\n<ul class=\"counts\">\n";
   auto count = [&](const char* name, const char* css, int n) {

@@ -290,6 +290,7 @@ Result<RunResult> ReadDocument(const DomJson& document) {
   MCX_RETURN_IF_ERROR(info.String("mcxtest_version", &run.info.mcxtest_version, false));
   MCX_RETURN_IF_ERROR(info.String("pcap_dir", &run.info.pcap_dir, false));
   MCX_RETURN_IF_ERROR(info.Bool("controls", &run.info.controls, false));
+  MCX_RETURN_IF_ERROR(info.Uint64("t_window_seconds", &run.info.t_window_seconds, false));
   std::string state;
   MCX_RETURN_IF_ERROR(root.String("state", &state));
   if (state == RunStateName(RunState::kFinished)) {
@@ -408,6 +409,7 @@ Json RunInfoJson(const RunInfo& info) {
   // Only when set, so reports of runs without --pcap-dir stay as before.
   if (!info.pcap_dir.empty()) j["pcap_dir"] = S(info.pcap_dir);
   j["controls"] = info.controls;
+  j["t_window_seconds"] = info.t_window_seconds;
   return j;
 }
 

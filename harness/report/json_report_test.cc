@@ -84,8 +84,10 @@ TEST(JsonReportTest, InconclusiveVerdictsControlsAndTheNoControlsFlagRoundTrip) 
   run.cases.push_back(testing::InconclusiveCase());
   run.cases[0].control.status = engine::ControlStatus::kOff;
   run.info.controls = false;
+  run.info.t_window_seconds = 3600;
   json doc = json::parse(JsonReport(run));
   EXPECT_EQ(doc["run"]["controls"], false);
+  EXPECT_EQ(doc["run"]["t_window_seconds"], 3600);
   EXPECT_EQ(doc["counts"]["inconclusive"], 1);
   EXPECT_EQ(doc["counts"]["by_role"]["ue"]["inconclusive"], 1);
   EXPECT_EQ(doc["cases"][4]["verdict"], "inconclusive");
@@ -95,6 +97,7 @@ TEST(JsonReportTest, InconclusiveVerdictsControlsAndTheNoControlsFlagRoundTrip) 
   auto back = ReadJsonReport(JsonReport(run));
   ASSERT_TRUE(back.ok()) << back.error().ToString();
   EXPECT_FALSE(back->info.controls);
+  EXPECT_EQ(back->info.t_window_seconds, 3600u);
   ASSERT_EQ(back->cases.size(), run.cases.size());
   for (size_t i = 0; i < run.cases.size(); ++i) ExpectSameCase(back->cases[i], run.cases[i]);
 

@@ -134,6 +134,7 @@ DocumentFrame JunitFrame(const engine::RunInfo& info, const std::vector<Verdict>
   head += Property("mcxtest_version", info.mcxtest_version);
   head += Property("run_state", RunStateName(state));
   head += Property("controls", info.controls ? "on" : "off");
+  head += Property("t_window_seconds", std::to_string(info.t_window_seconds));
   head += "    </properties>\n";
   frame.tail = "  </testsuite>\n</testsuites>\n";
   return frame;
