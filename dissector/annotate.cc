@@ -10,6 +10,7 @@
 #include "mikey/checks.h"
 #include "mikey/codec.h"
 #include "mikey/names.h"
+#include "mikey/wire_layout.h"
 
 namespace mcx::dissector {
 namespace {
@@ -17,11 +18,8 @@ namespace {
 using mikey::Message;
 using mikey::Payload;
 
-constexpr size_t kHdrFixedSize = 10;  // up to and including the CS ID map type
-constexpr size_t kSrtpIdEntrySize = 9;
 constexpr size_t kSakkeRSize = 257;  // 0x04 || x || y for parameter set 1
 constexpr size_t kSakkeHSize = 16;
-constexpr size_t kExtHeaderSize = 4;  // next payload, type, 2-octet length
 // The shortest base64 text worth decoding: a MIKEY-SAKKE message is
 // hundreds of octets, so short element contents are not even tried.
 constexpr size_t kMinBase64Length = 16;
@@ -59,6 +57,51 @@ std::string PrintableOrHex(ByteSpan b) {
   return Printable(b) ? std::string(b.begin(), b.end()) : ToHex(b);
 }
 
+using mikey::WireField;
+using mikey::WireSpan;
+
+// Walks the spans the codec recorded for one region (the HDR, one payload)
+// with a single cursor, in wire order, as Wireshark dissectors do: every
+// octet range shown comes from where the parser read it, never from layout
+// arithmetic repeated here.
+class SpanCursor {
+ public:
+  SpanCursor(const WireSpan* begin, const WireSpan* end) : next_(begin), end_(end) {}
+
+  // The next recorded span of `field`. After a successful parse every field
+  // the message's content implies was recorded; an empty span at offset 0
+  // (shown as nothing) keeps a mismatch from reading out of bounds.
+  WireSpan Take(WireField field) {
+    for (const WireSpan* s = next_; s != end_; ++s) {
+      if (s->field == field) {
+        next_ = s + 1;
+        return *s;
+      }
+    }
+    return WireSpan{field};
+  }
+
+ private:
+  const WireSpan* next_;
+  const WireSpan* end_;
+};
+
+// The spans of `layout` split into its top-level regions (HDR first, then
+// one per payload), each starting with its group span.
+std::vector<SpanCursor> Regions(const mikey::WireLayout& layout) {
+  std::vector<SpanCursor> out;
+  const std::vector<WireSpan>& spans = layout.spans();
+  const WireSpan* begin = spans.data();
+  const WireSpan* end = spans.data() + spans.size();
+  for (const WireSpan* s = begin; s != end;) {
+    const WireSpan* region_end = s + 1;
+    while (region_end != end && region_end->depth > 0) ++region_end;
+    out.emplace_back(s, region_end);
+    s = region_end;
+  }
+  return out;
+}
+
 class Builder {
  public:
   explicit Builder(Annotation* a) : a_(a) {}
@@ -68,6 +111,7 @@ class Builder {
     it.source = Item::Source::kWire;
     return Last();
   }
+  int Wire(Field f, int depth, const WireSpan& s) { return Wire(f, depth, s.offset, s.length); }
   int Label(int depth, size_t offset, size_t length, std::string heading) {
     Item& it = Add(Field::kLabel, depth, offset, length);
     it.text = std::move(heading);
@@ -121,59 +165,63 @@ class Builder {
   Annotation* a_;
 };
 
-void AddGenericIdMap(Builder& b, const mikey::GenericIdMap& map, size_t offset) {
+void AddGenericIdMap(Builder& b, const mikey::GenericIdMap& map, SpanCursor& c) {
   for (const mikey::GenericIdEntry& e : map.entries) {
-    const size_t size = 3 + e.policy_numbers.size() + 2 + e.session_data.size() + 1 + e.spi.size();
-    b.Label(1, offset, size, "Crypto session " + std::to_string(e.cs_id));
-    b.Wire(Field::kCsId, 2, offset, 1);
-    b.Wire(Field::kCsProtType, 2, offset + 1, 1);
-    b.Wire(Field::kCsS, 2, offset + 2, 1);
-    b.Wire(Field::kCsNumPolicies, 2, offset + 2, 1);
-    offset += 3;
-    for (size_t i = 0; i < e.policy_numbers.size(); ++i) b.Wire(Field::kCsPolicyNo, 2, offset++, 1);
-    b.Wire(Field::kCsSessionDataLen, 2, offset, 2);
-    offset += 2;
-    if (!e.session_data.empty()) b.Wire(Field::kCsSessionData, 2, offset, e.session_data.size());
-    offset += e.session_data.size();
-    b.Wire(Field::kCsSpiLen, 2, offset, 1);
-    offset += 1;
-    if (!e.spi.empty()) {
-      b.Wire(Field::kCsSpi, 2, offset, e.spi.size());
-      // TS 33.180 E.2: SPI = key ID (GMK-ID for a GMK) || GUK-ID.
-      if (e.SpiKeyId().has_value()) b.Wire(Field::kGmkId, 2, offset, 4);
-      if (e.SpiGukId().has_value()) b.Wire(Field::kGukId, 2, offset + 4, 4);
+    const WireSpan entry = c.Take(WireField::kGenericIdEntry);
+    b.Label(1, entry.offset, entry.length, "Crypto session " + std::to_string(e.cs_id));
+    b.Wire(Field::kCsId, 2, c.Take(WireField::kGenericCsId));
+    b.Wire(Field::kCsProtType, 2, c.Take(WireField::kGenericProtType));
+    const WireSpan s_count = c.Take(WireField::kGenericSP);
+    b.Wire(Field::kCsS, 2, s_count);
+    b.Wire(Field::kCsNumPolicies, 2, s_count);
+    // One item per policy number (one octet each).
+    const WireSpan policies = c.Take(WireField::kGenericPolicyNumbers);
+    for (size_t i = 0; i < policies.length; ++i) {
+      b.Wire(Field::kCsPolicyNo, 2, policies.offset + i, 1);
     }
-    offset += e.spi.size();
+    b.Wire(Field::kCsSessionDataLen, 2, c.Take(WireField::kGenericSessionDataLength));
+    const WireSpan session_data = c.Take(WireField::kGenericSessionData);
+    if (session_data.length > 0) b.Wire(Field::kCsSessionData, 2, session_data);
+    b.Wire(Field::kCsSpiLen, 2, c.Take(WireField::kGenericSpiLength));
+    const WireSpan spi = c.Take(WireField::kGenericSpi);
+    if (spi.length > 0) {
+      b.Wire(Field::kCsSpi, 2, spi);
+      // TS 33.180 E.2: SPI = key ID (GMK-ID for a GMK) || GUK-ID.
+      if (e.SpiKeyId().has_value()) b.Wire(Field::kGmkId, 2, spi.offset, 4);
+      if (e.SpiGukId().has_value()) b.Wire(Field::kGukId, 2, spi.offset + 4, 4);
+    }
   }
 }
 
-void AddHeader(Builder& b, const Message& msg) {
-  b.Label(0, 0, msg.hdr_length, "Common header (HDR)");
-  b.Wire(Field::kVersion, 1, 0, 1);
-  b.Wire(Field::kDataType, 1, 1, 1);
-  b.Wire(Field::kNextPayload, 1, 2, 1);
-  const int v_item = b.Wire(Field::kV, 1, 3, 1);
-  b.Wire(Field::kPrfFunc, 1, 3, 1);
-  b.Wire(Field::kCsbId, 1, 4, 4);
+void AddHeader(Builder& b, const Message& msg, SpanCursor& c) {
+  const WireSpan hdr = c.Take(WireField::kHdr);
+  b.Label(0, hdr.offset, hdr.length, "Common header (HDR)");
+  b.Wire(Field::kVersion, 1, c.Take(WireField::kVersion));
+  b.Wire(Field::kDataType, 1, c.Take(WireField::kDataType));
+  b.Wire(Field::kNextPayload, 1, c.Take(WireField::kNextPayload));
+  const WireSpan v_prf = c.Take(WireField::kVPrf);
+  const int v_item = b.Wire(Field::kV, 1, v_prf);
+  b.Wire(Field::kPrfFunc, 1, v_prf);
+  const WireSpan csb_id = c.Take(WireField::kCsbId);
+  b.Wire(Field::kCsbId, 1, csb_id);
   const uint8_t purpose = PurposeTagOf(msg.hdr.csb_id);
-  b.Number(Field::kPurposeTag, 1, 4, 1, purpose);
+  b.Number(Field::kPurposeTag, 1, csb_id.offset, 1, purpose);
   if (msg.hdr.v_flag && purpose == static_cast<uint8_t>(KeyPurpose::kGmk)) {
     // TS 33.180 E.2: a GMK is pushed without a verification message.
     b.Flag(ExpertId::kVBitOnGmk, v_item, "V bit set on a GMK message (TS 33.180 requires V = 0)");
   }
-  b.Wire(Field::kCsCount, 1, 8, 1);
-  b.Wire(Field::kCsMapType, 1, 9, 1);
+  b.Wire(Field::kCsCount, 1, c.Take(WireField::kCsCount));
+  b.Wire(Field::kCsMapType, 1, c.Take(WireField::kCsIdMapType));
   if (const auto* srtp = std::get_if<mikey::SrtpIdMap>(&msg.hdr.cs_id_map)) {
-    size_t offset = kHdrFixedSize;
     for (size_t i = 0; i < srtp->entries.size(); ++i) {
-      b.Label(1, offset, kSrtpIdEntrySize, "Crypto session " + std::to_string(i + 1));
-      b.Wire(Field::kSrtpPolicyNo, 2, offset, 1);
-      b.Wire(Field::kSrtpSsrc, 2, offset + 1, 4);
-      b.Wire(Field::kSrtpRoc, 2, offset + 5, 4);
-      offset += kSrtpIdEntrySize;
+      const WireSpan entry = c.Take(WireField::kSrtpIdEntry);
+      b.Label(1, entry.offset, entry.length, "Crypto session " + std::to_string(i + 1));
+      b.Wire(Field::kSrtpPolicyNo, 2, c.Take(WireField::kSrtpPolicyNo));
+      b.Wire(Field::kSrtpSsrc, 2, c.Take(WireField::kSrtpSsrc));
+      b.Wire(Field::kSrtpRoc, 2, c.Take(WireField::kSrtpRoc));
     }
   } else if (const auto* generic = std::get_if<mikey::GenericIdMap>(&msg.hdr.cs_id_map)) {
-    AddGenericIdMap(b, *generic, kHdrFixedSize);
+    AddGenericIdMap(b, *generic, c);
   }
 }
 
@@ -196,138 +244,173 @@ void AddKeyParamValues(Builder& b, int depth, size_t offset, size_t length,
   }
 }
 
+// A length field and the octets it counts, as one range.
+size_t SpanEnd(const WireSpan& first, const WireSpan& last) { return last.end() - first.offset; }
+
 // The Rel-13 clear form, field by field on the wire.
-void AddClearKeyParams(Builder& b, int depth, size_t data, const mikey::KeyParameters& kp) {
+void AddClearKeyParams(Builder& b, int depth, const mikey::KeyParameters& kp, SpanCursor& c) {
   // The first octet carries key type + 1 (deployed Rel-13 senders).
-  b.Number(Field::kKpKeyType, depth, data, 1, kp.key_type,
+  const WireSpan key_type = c.Take(WireField::kKeyType);
+  b.Number(Field::kKpKeyType, depth, key_type.offset, key_type.length, kp.key_type,
            std::string(KeyPurposeName(kp.key_type)) + " (" + std::to_string(kp.key_type) +
                "; sent as key type + 1)");
-  b.Wire(Field::kKpStatus, depth, data + 1, 4);
-  b.Wire(Field::kKpActivation, depth, data + 5, 5);
-  b.Wire(Field::kKpExpiry, depth, data + 10, 5);
-  size_t at = data + 15 + 2;
-  b.Text(Field::kKpText, depth, data + 15, 2 + kp.text.size(), kp.text);
-  at += kp.text.size();
+  b.Wire(Field::kKpStatus, depth, c.Take(WireField::kKeyStatus));
+  b.Wire(Field::kKpActivation, depth, c.Take(WireField::kActivationTime));
+  b.Wire(Field::kKpExpiry, depth, c.Take(WireField::kExpiryTime));
+  const WireSpan text_length = c.Take(WireField::kKeyTextLength);
+  b.Text(Field::kKpText, depth, text_length.offset,
+         SpanEnd(text_length, c.Take(WireField::kKeyText)), kp.text);
   if (!kp.group_ids) return;
-  at += 2;  // group IDs length
-  b.Wire(Field::kKpGroupCount, depth, at, 1);
-  at += 1;
+  b.Wire(Field::kKpGroupCount, depth, c.Take(WireField::kGroupIdCount));
   for (const mikey::GroupIdTlv& id : *kp.group_ids) {
-    b.Wire(Field::kKpGroupIei, depth, at, 1);
-    b.Text(Field::kKpGroupId, depth, at + 1, 2 + id.value.size(), PrintableOrHex(id.value));
-    at += 3 + id.value.size();
+    b.Wire(Field::kKpGroupIei, depth, c.Take(WireField::kGroupIdIei));
+    const WireSpan id_length = c.Take(WireField::kGroupIdLength);
+    b.Text(Field::kKpGroupId, depth, id_length.offset,
+           SpanEnd(id_length, c.Take(WireField::kGroupId)), PrintableOrHex(id.value));
   }
 }
 
-void AddProtectedKeyParams(Builder& b, int depth, size_t data, const mikey::ProtectedPayload& p,
-                           const mikey::KeyParameters* decrypted) {
-  b.Wire(Field::kKpProtMsgType, depth, data, 1);
-  b.Wire(Field::kKpProtDateTime, depth, data + 1, 5);
-  b.Wire(Field::kKpProtPayloadId, depth, data + 6, 4);
-  b.Wire(Field::kKpProtSeq, depth, data + 10, 1);
-  b.Wire(Field::kKpProtAlgorithm, depth, data + 11, 1);
-  b.Wire(Field::kKpProtIv, depth, data + 12, mikey::kProtectedPayloadIvSize);
-  b.Wire(Field::kKpProtDppkId, depth, data + 28, 4);
-  b.Wire(Field::kKpProtIei, depth, data + 32, 1);
-  b.Wire(Field::kKpProtLen, depth, data + 33, 2);
-  const size_t ct = data + 35;
-  b.Wire(Field::kKpProtCiphertext, depth, ct, p.ciphertext.size());
+void AddProtectedKeyParams(Builder& b, int depth, const mikey::KeyParameters* decrypted,
+                           SpanCursor& c) {
+  b.Wire(Field::kKpProtMsgType, depth, c.Take(WireField::kProtMessageType));
+  b.Wire(Field::kKpProtDateTime, depth, c.Take(WireField::kProtDateTime));
+  b.Wire(Field::kKpProtPayloadId, depth, c.Take(WireField::kProtPayloadId));
+  b.Wire(Field::kKpProtSeq, depth, c.Take(WireField::kProtSequenceNumber));
+  b.Wire(Field::kKpProtAlgorithm, depth, c.Take(WireField::kProtAlgorithm));
+  b.Wire(Field::kKpProtIv, depth, c.Take(WireField::kProtIv));
+  b.Wire(Field::kKpProtDppkId, depth, c.Take(WireField::kProtDppkId));
+  b.Wire(Field::kKpProtIei, depth, c.Take(WireField::kProtPayloadIei));
+  b.Wire(Field::kKpProtLen, depth, c.Take(WireField::kProtCiphertextLength));
+  const WireSpan ct = c.Take(WireField::kProtCiphertext);
+  b.Wire(Field::kKpProtCiphertext, depth, ct);
   if (decrypted != nullptr) {
-    b.Label(depth, ct, p.ciphertext.size(), "Decrypted key parameters (key store)");
-    AddKeyParamValues(b, depth + 1, ct, p.ciphertext.size(), *decrypted);
+    b.Label(depth, ct.offset, ct.length, "Decrypted key parameters (key store)");
+    AddKeyParamValues(b, depth + 1, ct.offset, ct.length, *decrypted);
   }
 }
 
-void AddSakkeBody(Builder& b, int depth, size_t body, const mikey::SakkePayload& s, bool self) {
-  b.Wire(self ? Field::kSelfParams : Field::kSakkeParams, depth, body, 1);
-  b.Wire(self ? Field::kSelfIdScheme : Field::kSakkeIdScheme, depth, body + 1, 1);
-  b.Wire(self ? Field::kSelfLen : Field::kSakkeLen, depth, body + 2, 2);
-  if (!self && !s.data.empty()) b.Wire(Field::kSakkeData, depth, body + 4, s.data.size());
-  if (s.data.size() == kSakkeRSize + kSakkeHSize) {
-    b.Wire(self ? Field::kSelfR : Field::kSakkeR, depth, body + 4, kSakkeRSize);
-    b.Wire(self ? Field::kSelfH : Field::kSakkeH, depth, body + 4 + kSakkeRSize, kSakkeHSize);
+void AddSakkeBody(Builder& b, int depth, bool self, SpanCursor& c) {
+  b.Wire(self ? Field::kSelfParams : Field::kSakkeParams, depth, c.Take(WireField::kSakkeParams));
+  b.Wire(self ? Field::kSelfIdScheme : Field::kSakkeIdScheme, depth,
+         c.Take(WireField::kSakkeIdScheme));
+  b.Wire(self ? Field::kSelfLen : Field::kSakkeLen, depth, c.Take(WireField::kSakkeDataLength));
+  const WireSpan data = c.Take(WireField::kSakkeData);
+  if (!self && data.length > 0) b.Wire(Field::kSakkeData, depth, data);
+  // RFC 6509 4.2: the SAKKE data is R (an uncompressed point) || H.
+  if (data.length == kSakkeRSize + kSakkeHSize) {
+    b.Wire(self ? Field::kSelfR : Field::kSakkeR, depth, data.offset, kSakkeRSize);
+    b.Wire(self ? Field::kSelfH : Field::kSakkeH, depth, data.offset + kSakkeRSize, kSakkeHSize);
   }
 }
 
-void AddPayload(Builder& b, const Payload& p, const mikey::GktpVerification* v) {
-  const size_t start = p.offset;
-  const size_t body = start + 1;
+void AddTimestamp(Builder& b, const mikey::TimestampPayload& t, SpanCursor& c) {
+  const int type_item = b.Wire(Field::kTType, 1, c.Take(WireField::kTsType));
+  const WireSpan value = c.Take(WireField::kTsValue);
+  if (t.ts_type == mikey::TsType::kCounter) {
+    b.Wire(Field::kTCounter, 1, value);
+  } else {
+    // NTP: the seconds are the first 4 of the 8 octets.
+    b.Wire(Field::kT, 1, value.offset, 4);
+    b.Wire(Field::kTDate, 1, value);
+  }
+  if (t.ts_type != mikey::TsType::kNtpUtc) {
+    const uint8_t type = static_cast<uint8_t>(t.ts_type);
+    b.Flag(ExpertId::kTNotNtpUtc, type_item,
+           "T is TS type " + std::to_string(type) + " (" + std::string(mikey::TsTypeName(type)) +
+               "); TS 33.180 E.3 requires NTP-UTC");
+  }
+}
+
+void AddSp(Builder& b, const mikey::SpPayload& sp, SpanCursor& c) {
+  b.Wire(Field::kSpPolicyNo, 1, c.Take(WireField::kSpPolicyNo));
+  b.Wire(Field::kSpProtType, 1, c.Take(WireField::kSpProtType));
+  b.Wire(Field::kSpParamsLen, 1, c.Take(WireField::kSpParamsLength));
+  for (const mikey::PolicyParam& param : sp.params) {
+    const WireSpan group = c.Take(WireField::kSpParam);
+    std::string_view name = mikey::SrtpPolicyParamName(param.type);
+    b.Label(1, group.offset, group.length,
+            "Policy param " + std::to_string(param.type) + " (" + std::string(name) + ")");
+    b.Wire(Field::kSpParamType, 2, c.Take(WireField::kSpParamType));
+    b.Wire(Field::kSpParamLen, 2, c.Take(WireField::kSpParamValueLength));
+    const WireSpan value = c.Take(WireField::kSpParamValue);
+    if (value.length > 0) b.Wire(Field::kSpParamValue, 2, value);
+  }
+}
+
+void AddSign(Builder& b, const mikey::SignPayload& sign, SpanCursor& c) {
+  // SIGN has no next-payload octet: S type (4 bits) and length (12 bits).
+  const WireSpan type_length = c.Take(WireField::kSignTypeLength);
+  b.Wire(Field::kSignType, 1, type_length);
+  b.Wire(Field::kSignLen, 1, type_length);
+  const WireSpan sig = c.Take(WireField::kSignature);
+  if (sign.Eccsi().has_value()) {
+    // RFC 6507: signature = r || s || PVT.
+    b.Wire(Field::kSignR, 1, sig.offset, mikey::kEccsiPartSize);
+    b.Wire(Field::kSignS, 1, sig.offset + mikey::kEccsiPartSize, mikey::kEccsiPartSize);
+    b.Wire(Field::kSignPvt, 1, sig.offset + 2 * mikey::kEccsiPartSize, mikey::kEccsiPvtSize);
+  } else if (sig.length > 0) {
+    b.Wire(Field::kSignData, 1, sig);
+  }
+}
+
+void AddGeneralExt(Builder& b, const mikey::GeneralExtPayload& ext,
+                   const mikey::GktpVerification* v, SpanCursor& c) {
+  b.Wire(Field::kExtType, 1, c.Take(WireField::kExtType));
+  b.Wire(Field::kExtLen, 1, c.Take(WireField::kExtLength));
+  const WireSpan data = c.Take(WireField::kExtData);
+  if (data.length > 0) b.Wire(Field::kExtData, 1, data);
+  if (std::holds_alternative<mikey::SakkePayload>(ext.content)) {
+    b.Label(1, data.offset, data.length, "SAKKE-to-self (the GMK for the sender)");
+    AddSakkeBody(b, 2, /*self=*/true, c);
+  } else if (std::holds_alternative<mikey::ProtectedPayload>(ext.content)) {
+    b.Label(1, data.offset, data.length, "Key parameters (protected payload, Rel-15+)");
+    b.Text(Field::kKpForm, 2, data.offset, 1, "protected");
+    const mikey::KeyParameters* kp =
+        v != nullptr && v->key_params.has_value() ? &*v->key_params : nullptr;
+    AddProtectedKeyParams(b, 2, kp, c);
+  } else if (const auto* clear = std::get_if<mikey::ClearKeyParameters>(&ext.content)) {
+    b.Label(1, data.offset, data.length, "Key parameters (clear, Rel-13)");
+    b.Text(Field::kKpForm, 2, data.offset, 1, "clear");
+    AddClearKeyParams(b, 2, clear->params, c);
+  }
+}
+
+// One payload: `c` walks its region, starting at the payload's group span.
+void AddPayload(Builder& b, const Payload& p, const mikey::GktpVerification* v, SpanCursor& c) {
+  const WireSpan group = c.Take(WireField::kPayload);
+  const uint8_t type = static_cast<uint8_t>(p.type());
+  b.Label(0, group.offset, group.length, std::string(mikey::PayloadTypeName(type)) + " payload");
+  if (const auto* sign = p.As<mikey::SignPayload>()) {
+    AddSign(b, *sign, c);
+    return;
+  }
+  const WireSpan next = c.Take(WireField::kNextPayload);
+  b.Wire(Field::kNextPayload, 1, next);
   if (const auto* t = p.As<mikey::TimestampPayload>()) {
-    const int type_item = b.Wire(Field::kTType, 1, body, 1);
-    if (t->ts_type == mikey::TsType::kCounter) {
-      b.Wire(Field::kTCounter, 1, body + 1, 4);
-    } else {
-      b.Wire(Field::kT, 1, body + 1, 4);
-      b.Wire(Field::kTDate, 1, body + 1, 8);
-    }
-    if (t->ts_type != mikey::TsType::kNtpUtc) {
-      const uint8_t type = static_cast<uint8_t>(t->ts_type);
-      b.Flag(ExpertId::kTNotNtpUtc, type_item,
-             "T is TS type " + std::to_string(type) + " (" +
-                 std::string(mikey::TsTypeName(type)) + "); TS 33.180 E.3 requires NTP-UTC");
-    }
-  } else if (const auto* rand = p.As<mikey::RandPayload>()) {
-    b.Wire(Field::kRandLen, 1, body, 1);
-    if (!rand->rand.empty()) b.Wire(Field::kRand, 1, body + 1, rand->rand.size());
+    AddTimestamp(b, *t, c);
+  } else if (p.As<mikey::RandPayload>() != nullptr) {
+    b.Wire(Field::kRandLen, 1, c.Take(WireField::kRandLength));
+    const WireSpan rand = c.Take(WireField::kRand);
+    if (rand.length > 0) b.Wire(Field::kRand, 1, rand);
   } else if (const auto* idr = p.As<mikey::IdrPayload>()) {
-    b.Wire(Field::kIdrRole, 1, body, 1);
-    b.Wire(Field::kIdrIdType, 1, body + 1, 1);
-    b.Wire(Field::kIdrIdLen, 1, body + 2, 2);
-    if (!idr->id.empty()) {
-      b.Wire(Field::kIdrId, 1, body + 4, idr->id.size());
+    b.Wire(Field::kIdrRole, 1, c.Take(WireField::kIdRole));
+    b.Wire(Field::kIdrIdType, 1, c.Take(WireField::kIdType));
+    b.Wire(Field::kIdrIdLen, 1, c.Take(WireField::kIdDataLength));
+    const WireSpan id = c.Take(WireField::kIdData);
+    if (id.length > 0) {
+      b.Wire(Field::kIdrId, 1, id);
       // Hashed identities (IDRuidi/IDRuidr) travel with ID type URI too.
-      if (Printable(idr->id)) b.Wire(Field::kIdrUri, 1, body + 4, idr->id.size());
+      if (Printable(idr->id)) b.Wire(Field::kIdrUri, 1, id);
     }
   } else if (const auto* sp = p.As<mikey::SpPayload>()) {
-    b.Wire(Field::kSpPolicyNo, 1, body, 1);
-    b.Wire(Field::kSpProtType, 1, body + 1, 1);
-    b.Wire(Field::kSpParamsLen, 1, body + 2, 2);
-    size_t offset = body + 4;
-    for (const mikey::PolicyParam& param : sp->params) {
-      std::string_view name = mikey::SrtpPolicyParamName(param.type);
-      b.Label(1, offset, 2 + param.value.size(),
-              "Policy param " + std::to_string(param.type) + " (" + std::string(name) + ")");
-      b.Wire(Field::kSpParamType, 2, offset, 1);
-      b.Wire(Field::kSpParamLen, 2, offset + 1, 1);
-      if (!param.value.empty()) b.Wire(Field::kSpParamValue, 2, offset + 2, param.value.size());
-      offset += 2 + param.value.size();
-    }
-  } else if (const auto* sakke = p.As<mikey::SakkePayload>()) {
-    AddSakkeBody(b, 1, body, *sakke, /*self=*/false);
-  } else if (const auto* sign = p.As<mikey::SignPayload>()) {
-    // SIGN has no next-payload octet: S type (4 bits) and length (12 bits).
-    b.Wire(Field::kSignType, 1, start, 2);
-    b.Wire(Field::kSignLen, 1, start, 2);
-    const size_t sig = start + 2;
-    if (sign->Eccsi().has_value()) {
-      b.Wire(Field::kSignR, 1, sig, mikey::kEccsiPartSize);
-      b.Wire(Field::kSignS, 1, sig + mikey::kEccsiPartSize, mikey::kEccsiPartSize);
-      b.Wire(Field::kSignPvt, 1, sig + 2 * mikey::kEccsiPartSize, mikey::kEccsiPvtSize);
-    } else if (!sign->signature.empty()) {
-      b.Wire(Field::kSignData, 1, sig, sign->signature.size());
-    }
+    AddSp(b, *sp, c);
+  } else if (p.As<mikey::SakkePayload>() != nullptr) {
+    AddSakkeBody(b, 1, /*self=*/false, c);
   } else if (const auto* ext = p.As<mikey::GeneralExtPayload>()) {
-    b.Wire(Field::kExtType, 1, body, 1);
-    b.Wire(Field::kExtLen, 1, body + 1, 2);
-    const size_t data = start + kExtHeaderSize;
-    if (p.length > kExtHeaderSize) b.Wire(Field::kExtData, 1, data, p.length - kExtHeaderSize);
-    if (const auto* self = std::get_if<mikey::SakkePayload>(&ext->content)) {
-      b.Label(1, data, p.length - kExtHeaderSize, "SAKKE-to-self (the GMK for the sender)");
-      AddSakkeBody(b, 2, data, *self, /*self=*/true);
-    } else if (const auto* prot = std::get_if<mikey::ProtectedPayload>(&ext->content)) {
-      b.Label(1, data, p.length - kExtHeaderSize, "Key parameters (protected payload, Rel-15+)");
-      b.Text(Field::kKpForm, 2, data, 1, "protected");
-      const mikey::KeyParameters* kp =
-          v != nullptr && v->key_params.has_value() ? &*v->key_params : nullptr;
-      AddProtectedKeyParams(b, 2, data, *prot, kp);
-    } else if (const auto* clear = std::get_if<mikey::ClearKeyParameters>(&ext->content)) {
-      b.Label(1, data, p.length - kExtHeaderSize, "Key parameters (clear, Rel-13)");
-      b.Text(Field::kKpForm, 2, data, 1, "clear");
-      AddClearKeyParams(b, 2, data, clear->params);
-    }
-  } else if (p.length > 1) {
+    AddGeneralExt(b, *ext, v, c);
+  } else if (group.end() > next.end()) {
     // KEMAC, ID, V, ERR: shown whole.
-    b.Wire(Field::kPayloadData, 1, body, p.length - 1);
+    b.Wire(Field::kPayloadData, 1, next.end(), group.end() - next.end());
   }
 }
 
@@ -386,9 +469,9 @@ std::shared_ptr<const mikey::GktpVerification> VerifyForSomeone(ByteSpan wire, c
   return nullptr;
 }
 
-void AddVerification(Builder& b, ByteSpan wire, const Message& msg, const AnnotateOptions& o,
-                     const mikey::GktpVerification& v, const std::string& recipient,
-                     std::set<ExpertId>* raised) {
+void AddVerification(Builder& b, ByteSpan wire, const Message& msg, const WireSpan& csb_id,
+                     const AnnotateOptions& o, const mikey::GktpVerification& v,
+                     const std::string& recipient, std::set<ExpertId>* raised) {
   b.Label(0, 0, wire.size(), "Verification with the key store (TS 33.180 receiver checks)");
   b.Text(Field::kVerifyRecipient, 1, 0, 0, recipient);
   if (v.sender_uri) b.Text(Field::kVerifySender, 1, 0, 0, *v.sender_uri);
@@ -400,7 +483,9 @@ void AddVerification(Builder& b, ByteSpan wire, const Message& msg, const Annota
     for (const auto& e : g->entries) spi_has_key_id = spi_has_key_id || e.SpiKeyId().has_value();
   }
   if (v.gmk_id && !spi_has_key_id) {
-    b.Number(Field::kGmkId, 1, 4, 4, *v.gmk_id, Hex32(*v.gmk_id) + " (recovered from the GUK-ID)");
+    // Shown over the CSB-ID, the GUK-ID it was recovered from.
+    b.Number(Field::kGmkId, 1, csb_id.offset, csb_id.length, *v.gmk_id,
+             Hex32(*v.gmk_id) + " (recovered from the GUK-ID)");
   }
   if (v.gmk && o.show_secrets) b.Blob(Field::kGmk, 1, 0, 0, v.gmk->span());
   b.Label(1, 0, 0, "Checks");
@@ -561,7 +646,11 @@ bool IsMikeySakke(ByteSpan wire) {
 void Annotate(ByteSpan wire, const AnnotateOptions& options, Annotation* out) {
   out->Clear();
   Builder b(out);
-  auto parsed = mikey::Parse(wire);
+  // The layout is where the codec read each field: the tree is drawn from
+  // it (one cursor per region), not from offsets recomputed here.
+  mikey::Message msg;
+  mikey::WireLayout layout;
+  Status parsed = mikey::ParseInto(wire, &msg, &layout);
   if (!parsed.ok()) {
     out->error = parsed.error().ToString();
     out->info = "Malformed MIKEY-SAKKE: " + out->error;
@@ -570,18 +659,19 @@ void Annotate(ByteSpan wire, const AnnotateOptions& options, Annotation* out) {
     return;
   }
   out->parsed = true;
-  const Message& msg = *parsed;
 
   std::shared_ptr<const mikey::GktpVerification> v;
   std::string recipient;
   if (options.keys != nullptr) v = VerifyForSomeone(wire, msg, options, &recipient);
 
-  AddHeader(b, msg);
-  for (const Payload& p : msg.payloads) {
-    const uint8_t type = static_cast<uint8_t>(p.type());
-    b.Label(0, p.offset, p.length, std::string(mikey::PayloadTypeName(type)) + " payload");
-    if (p.type() != mikey::PayloadType::kSign) b.Wire(Field::kNextPayload, 1, p.offset, 1);
-    AddPayload(b, p, v.get());
+  // A parsed message's layout has one region for the HDR, then one per
+  // payload; resize only guards the indexing below.
+  std::vector<SpanCursor> regions = Regions(layout);
+  regions.resize(1 + msg.payloads.size(), SpanCursor(nullptr, nullptr));
+  const WireSpan csb_id = SpanCursor(regions[0]).Take(WireField::kCsbId);
+  AddHeader(b, msg, regions[0]);
+  for (size_t i = 0; i < msg.payloads.size(); ++i) {
+    AddPayload(b, msg.payloads[i], v.get(), regions[1 + i]);
   }
 
   std::set<ExpertId> raised;
@@ -598,7 +688,7 @@ void Annotate(ByteSpan wire, const AnnotateOptions& options, Annotation* out) {
            "Not verified: IDRr hides the recipient and neither a SIP To header nor a stored key "
            "set names it");
   } else {
-    AddVerification(b, wire, msg, options, *v, recipient, &raised);
+    AddVerification(b, wire, msg, csb_id, options, *v, recipient, &raised);
     out->info += v->accepted() ? " [verified]" : " [REJECTED]";
   }
 }
