@@ -13,19 +13,34 @@
 //
 // Each scale benchmark runs once (2x5,000 takes minutes); the counters hold
 // the figures, and a summary table follows.
+//
+// Suite mode (issue 18.4): BM_Suite runs the whole conformance suite with the
+// real `mcxtest run` (bundled reference SUT) with --jobs 1 and --jobs = cores,
+// and prints its wall time next to its crypto floor, timed in the same run:
+// per GKTP of its report, encapsulate + sign + 2 x (verify + cold
+// decapsulate), each operation's mean thread CPU time measured right before
+// and right after the suite.
+//
+//   bazel run -c opt //bench:scale_bench -- --benchmark_filter=Suite
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <benchmark/benchmark.h>
+#include <nlohmann/json.hpp>
 
 #include "crypto/eccsi.h"
 #include "crypto/sakke.h"
@@ -50,22 +65,22 @@ T Must(Result<T> r) {
 
 char** g_argv = nullptr;
 
-// The reference SUT from the runfiles (bazel run), or next to argv[0].
-std::string ReferenceSut() {
-  const char* env = std::getenv("MCXTEST_SCALE_SUT");
+// A file of the workspace from the runfiles (bazel run), or next to argv[0].
+std::string Runfile(const std::string& path, const char* env_override) {
+  const char* env = std::getenv(env_override);
   if (env && *env) return env;
   const char* runfiles = std::getenv("RUNFILES_DIR");
   std::vector<std::string> candidates;
-  if (runfiles) candidates.push_back(std::string(runfiles) + "/mcxtest/harness/sut/reference_sut");
-  candidates.push_back(std::string(g_argv[0]) + ".runfiles/mcxtest/harness/sut/reference_sut");
+  if (runfiles) candidates.push_back(std::string(runfiles) + "/mcxtest/" + path);
+  candidates.push_back(std::string(g_argv[0]) + ".runfiles/mcxtest/" + path);
   for (const auto& c : candidates) {
-    if (FILE* f = std::fopen(c.c_str(), "rb")) {
-      std::fclose(f);
-      return c;
-    }
+    std::error_code ec;
+    if (std::filesystem::exists(c, ec)) return c;
   }
-  Die("cannot find harness/sut/reference_sut in the runfiles (set MCXTEST_SCALE_SUT)");
+  Die("cannot find " + path + " in the runfiles (set " + env_override + ")");
 }
+
+std::string ReferenceSut() { return Runfile("harness/sut/reference_sut", "MCXTEST_SCALE_SUT"); }
 
 double ThreadCpuSeconds() {
   timespec ts{};
@@ -247,6 +262,162 @@ BENCHMARK(BM_ScaleRegroup)
     ->UseRealTime()
     ->Unit(benchmark::kSecond);
 
+
+// ---------------------------------------------------------------- the suite
+
+// Mean thread-CPU seconds of each operation of the suite's floor.
+struct OpSeconds {
+  double encapsulate = 0, sign = 0, verify = 0, decapsulate_cold = 0;
+  // What one GKTP costs at the least: the sender encapsulates and signs;
+  // both verifications of it (the SUT's or harness's peer and the harness)
+  // check the signature and decapsulate with an RSK seen for the first time.
+  double PerGktp() const { return encapsulate + sign + 2 * (verify + decapsulate_cold); }
+};
+
+OpSeconds MeasureOps(int rounds) {
+  const FloorFixture& f = Floor();
+  OpSeconds s;
+  std::vector<Bytes> eds;
+  std::vector<Bytes> sigs;
+  Bytes message = f.message;
+  double t0 = ThreadCpuSeconds();
+  for (int i = 0; i < rounds; ++i) {
+    const kms::KmsKeySet& receiver = f.receivers[i % FloorFixture::kReceivers];
+    eds.push_back(Must(f.z->Encapsulate(receiver.user_id, Bytes(sakke::kSsvSize, static_cast<uint8_t>(i)))));
+  }
+  double t1 = ThreadCpuSeconds();
+  for (int i = 0; i < rounds; ++i) {
+    message[0] = static_cast<uint8_t>(i);
+    sigs.push_back(Must(eccsi::Sign(f.kms.kpak, f.sender.user_id, f.sender.user_signing_key.span(),
+                                    f.sender.user_pub_token, message)));
+  }
+  double t2 = ThreadCpuSeconds();
+  for (int i = 0; i < rounds; ++i) {
+    message[0] = static_cast<uint8_t>(i);
+    if (!f.verifier->Verify(f.sender.user_id, message, sigs[i]).ok()) Die("floor verification failed");
+  }
+  double t3 = ThreadCpuSeconds();
+  for (int i = 0; i < rounds; ++i) {
+    const kms::KmsKeySet& receiver = f.receivers[i % FloorFixture::kReceivers];
+    if (!f.z->Decapsulate(receiver.user_id, receiver.user_decrypt_key.span(), eds[i]).ok()) {
+      Die("floor decapsulation failed");
+    }
+  }
+  double t4 = ThreadCpuSeconds();
+  s.encapsulate = (t1 - t0) / rounds;
+  s.sign = (t2 - t1) / rounds;
+  s.verify = (t3 - t2) / rounds;
+  s.decapsulate_cold = (t4 - t3) / rounds;
+  return s;
+}
+
+OpSeconds Mean(const OpSeconds& a, const OpSeconds& b) {
+  return {(a.encapsulate + b.encapsulate) / 2, (a.sign + b.sign) / 2, (a.verify + b.verify) / 2,
+          (a.decapsulate_cold + b.decapsulate_cold) / 2};
+}
+
+struct SuiteResult {
+  int jobs = 0, cores = 0, exit_code = 0;
+  size_t cases = 0, gktps = 0;
+  double wall_s = 0, cpu_s = 0, median_case_s = 0;
+  OpSeconds ops;
+  double FloorSeconds() const { return ops.PerGktp() * static_cast<double>(gktps); }
+  // The floor spread over the cores the run may use.
+  double WallRatio() const { return wall_s / (FloorSeconds() / std::min(jobs, cores)); }
+  double CpuRatio() const { return cpu_s / FloorSeconds(); }
+};
+std::vector<SuiteResult> g_suite_results;
+
+// Runs argv, waiting for it; returns its exit code (-1: did not run).
+int RunProcess(const std::vector<std::string>& argv, const std::string& output) {
+  pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    FILE* out = std::freopen(output.c_str(), "w", stdout);
+    if (out) dup2(STDOUT_FILENO, STDERR_FILENO);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// Arg: --jobs (0: one per core).
+void BM_Suite(benchmark::State& state) {
+  SuiteResult r;
+  r.cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  r.jobs = state.range(0) > 0 ? static_cast<int>(state.range(0)) : r.cores;
+  const std::string mcxtest = Runfile("harness/mcxtest", "MCXTEST_SUITE_BINARY");
+  const std::string suite = Runfile("testcases", "MCXTEST_SUITE_DIR");
+  const std::string dir = std::filesystem::temp_directory_path() / ("mcxtest-suite-bench-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string json = dir + "/report.json";
+  OpSeconds before = MeasureOps(20);
+  for (auto _ : state) {
+    Usage child0 = GetUsage(RUSAGE_CHILDREN);
+    auto t0 = std::chrono::steady_clock::now();
+    r.exit_code = RunProcess({mcxtest, "run", "--jobs", std::to_string(r.jobs), "--report-dir", dir, suite},
+                             dir + "/console.txt");
+    r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    // mcxtest reaps its SUT processes, so their CPU time is in its own.
+    r.cpu_s = GetUsage(RUSAGE_CHILDREN).cpu_seconds - child0.cpu_seconds;
+  }
+  OpSeconds after = MeasureOps(20);
+  r.ops = Mean(before, after);
+  if (r.exit_code != 0) {
+    state.SkipWithError(("mcxtest run exited " + std::to_string(r.exit_code) + ", see " + dir).c_str());
+    return;
+  }
+  std::ifstream in(json);
+  nlohmann::json report = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (!report.is_object() || !report["cases"].is_array()) {
+    state.SkipWithError(("cannot read " + json).c_str());
+    return;
+  }
+  std::vector<double> case_seconds;
+  for (const auto& c : report["cases"]) {
+    ++r.cases;
+    if (c.contains("seconds") && c["seconds"].is_number()) case_seconds.push_back(c["seconds"].get<double>());
+    if (!c.contains("messages") || !c["messages"].is_array()) continue;
+    for (const auto& m : c["messages"]) {
+      if (m.value("kind", "") == "gktp") ++r.gktps;
+    }
+  }
+  if (!case_seconds.empty()) {
+    std::sort(case_seconds.begin(), case_seconds.end());
+    r.median_case_s = case_seconds[case_seconds.size() / 2];
+  }
+  std::filesystem::remove_all(dir);
+  state.counters["jobs"] = r.jobs;
+  state.counters["cases"] = static_cast<double>(r.cases);
+  state.counters["gktps"] = static_cast<double>(r.gktps);
+  state.counters["floor_s"] = r.FloorSeconds();
+  state.counters["ratio_wall"] = r.WallRatio();
+  state.counters["ratio_cpu"] = r.CpuRatio();
+  g_suite_results.push_back(r);
+}
+BENCHMARK(BM_Suite)->ArgName("jobs")->Arg(1)->Arg(0)->Iterations(1)->UseRealTime()->Unit(benchmark::kSecond);
+
+void PrintSuiteSummary() {
+  if (g_suite_results.empty()) return;
+  std::printf(
+      "\nWhole suite, `mcxtest run` against the reference SUT (floor = GKTPs x (encapsulate + sign + 2 x (verify + "
+      "cold decapsulate)); wall x = wall / (floor / min(jobs, cores)); cpu x = mcxtest + SUT CPU / floor):\n");
+  std::printf("  %4s %5s %6s %8s %9s %9s %8s %8s %8s  %s\n", "jobs", "cases", "GKTPs", "wall s", "median s",
+              "floor s", "wall x", "CPU s", "cpu x", "per GKTP: encap + sign + 2 x (verify + cold decap), ms");
+  for (const auto& r : g_suite_results) {
+    std::printf("  %4d %5zu %6zu %8.2f %9.3f %9.3f %8.2f %8.2f %8.2f  %.2f + %.3f + 2 x (%.3f + %.2f) = %.2f\n", r.jobs,
+                r.cases, r.gktps, r.wall_s, r.median_case_s, r.FloorSeconds(), r.WallRatio(), r.cpu_s, r.CpuRatio(),
+                r.ops.encapsulate * 1e3, r.ops.sign * 1e3, r.ops.verify * 1e3, r.ops.decapsulate_cold * 1e3,
+                r.ops.PerGktp() * 1e3);
+  }
+}
+
 void PrintSummary() {
   if (g_results.empty()) return;
   std::printf(
@@ -288,6 +459,7 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();
   mcx::PrintSummary();
+  mcx::PrintSuiteSummary();
   benchmark::Shutdown();
   return 0;
 }
