@@ -511,10 +511,18 @@ bool IsBase64Char(char c) {
 }
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-std::optional<Bytes> DecodeMikey(std::string_view text) {
+bool StartsMikeySakke(ByteSpan wire) {
+  return wire.size() >= 2 && wire[0] == mikey::kMikeyVersion &&
+         wire[1] == mikey::kDataTypeSakkeMessage;
+}
+
+// Base64 text that decodes to a MIKEY-SAKKE message, parsing or not.
+std::optional<Embedded> DecodeMikey(std::string_view text, size_t offset, std::string where) {
   auto decoded = FromBase64(text);
-  if (!decoded.ok() || !IsMikeySakke(*decoded)) return std::nullopt;
-  return std::move(decoded).value();
+  if (!decoded.ok() || !StartsMikeySakke(*decoded)) return std::nullopt;
+  Embedded e{offset, text.size(), std::move(where), std::move(decoded).value()};
+  e.parses = IsMikeySakke(e.wire);
+  return e;
 }
 
 bool EqualsNoCase(std::string_view a, std::string_view b) {
@@ -537,8 +545,8 @@ void FindInSdp(std::string_view body, std::vector<Embedded>* out) {
     size_t end = i;
     while (end < body.size() && IsBase64Char(body[end])) ++end;
     if (end - i < kMinBase64Length) continue;
-    if (auto wire = DecodeMikey(body.substr(i, end - i))) {
-      out->push_back({i, end - i, "SDP a=key-mgmt:mikey", std::move(*wire)});
+    if (auto found = DecodeMikey(body.substr(i, end - i), i, "SDP a=key-mgmt:mikey")) {
+      out->push_back(std::move(*found));
     }
   }
 }
@@ -557,16 +565,16 @@ void FindInXml(std::string_view body, std::vector<Embedded>* out) {
         lt != std::string_view::npos && text.size() >= kMinBase64Length &&
         std::all_of(text.begin(), text.end(), [](char c) { return IsBase64Char(c) || IsSpace(c); });
     if (candidate) {
-      if (auto wire = DecodeMikey(text)) {
-        // The element: the name after the '<' that this '>' closes.
-        const size_t open = body.rfind('<', gt);
-        std::string name;
-        for (size_t i = open + 1; open != std::string_view::npos && i < gt; ++i) {
-          const char c = body[i];
-          if (IsSpace(c) || c == '/' || c == '>') break;
-          name.push_back(c);
-        }
-        out->push_back({first, text.size(), "XML element <" + name + ">", std::move(*wire)});
+      // The element: the name after the '<' that this '>' closes.
+      const size_t open = body.rfind('<', gt);
+      std::string name;
+      for (size_t i = open + 1; open != std::string_view::npos && i < gt; ++i) {
+        const char c = body[i];
+        if (IsSpace(c) || c == '/' || c == '>') break;
+        name.push_back(c);
+      }
+      if (auto found = DecodeMikey(text, first, "XML element <" + name + ">")) {
+        out->push_back(std::move(*found));
       }
     }
     if (lt == std::string_view::npos) break;
@@ -633,10 +641,7 @@ std::shared_ptr<const mikey::GktpVerification> KeyContext::Verify(
 }
 
 bool IsMikeySakke(ByteSpan wire) {
-  if (wire.size() < 2 || wire[0] != mikey::kMikeyVersion ||
-      wire[1] != mikey::kDataTypeSakkeMessage) {
-    return false;
-  }
+  if (!StartsMikeySakke(wire)) return false;
   // Bodies are scanned for candidates in bulk; reusing one Message per thread
   // keeps the test to the parse itself, without rebuilding every payload.
   thread_local Message scratch;

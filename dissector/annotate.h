@@ -144,7 +144,11 @@ enum class Names : uint8_t {
   X(kSignStatus, "sign.status", "Signature status", kString, kNone, kNone, 0,                      \
     "valid, invalid, untrusted or unverified (no key store)")                                       \
   X(kGmk, "gmk", "GMK (secret)", kBytes, kNone, kNone, 0, "Only with mcxmikey.show_secrets")       \
-  X(kEmbeddedIn, "embedded", "Carried as base64 in", kString, kNone, kNone, 0, nullptr)
+  X(kEmbeddedIn, "embedded", "Carried as base64 in", kString, kNone, kNone, 0, nullptr)         \
+  X(kTraceStep, "trace.step", "X-MCX-Step", kString, kNone, kNone, 0,                              \
+    "SIP header of mcxtest traces: the procedure step")                                             \
+  X(kTraceProducedBy, "trace.produced_by", "X-MCX-Produced-By", kString, kNone, kNone, 0,          \
+    "SIP header of mcxtest traces: sut or harness")
 
 enum class Field : uint16_t {
 #define MCX_ENUM(e, ...) e,
@@ -276,10 +280,14 @@ struct Embedded {
   size_t offset = 0;  // of the base64 text in the body
   size_t length = 0;
   std::string where;  // "XML element <name>" / "SDP a=key-mgmt"
-  Bytes wire;         // decoded; IsMikeySakke(wire) holds
+  Bytes wire;         // decoded; starts 01 1a (MIKEY version 1, SAKKE)
+  bool parses = false;  // IsMikeySakke(wire): false for a malformed message
 };
 // Base64 MIKEY-SAKKE messages in XML element content and SDP
-// `a=key-mgmt:mikey` attributes of `body`, in body order.
+// `a=key-mgmt:mikey` attributes of `body`, in body order. A text counts
+// when it decodes to octets starting 01 1a, whether or not they parse, so
+// a malformed message in a body (a truncated SIGN, trailing octets) is shown
+// with the malformed expert info instead of being left out.
 std::vector<Embedded> FindEmbedded(std::string_view body);
 
 // The URI of a SIP request's To header (`To:` or compact `t:`) in `message`,

@@ -356,12 +356,34 @@ TEST(FindEmbeddedTest, XmlElementAndSdpKeyMgmt) {
   EXPECT_EQ(found[1].length, b64b.size());
 }
 
+TEST(FindEmbeddedTest, MalformedMikeySakkeIsFoundAndMarked) {
+  auto vectors = mcx::testing::LoadVector("interop_streamwide_v5.json");
+  Bytes wire = Wire(vectors["messages"][0]);
+  wire.pop_back();  // starts 01 1a but no longer parses (the SIGN is cut short)
+  for (const std::string& body : {"<m>" + ToBase64(wire) + "</m>",
+                                  "a=key-mgmt:mikey " + ToBase64(wire) + "\r\n"}) {
+    auto found = FindEmbedded(body);
+    ASSERT_EQ(found.size(), 1u) << body;
+    EXPECT_FALSE(found[0].parses);
+    EXPECT_EQ(found[0].wire, wire);
+    Annotation a;
+    Annotate(found[0].wire, {}, &a);
+    EXPECT_FALSE(a.parsed);
+    EXPECT_TRUE(a.HasExpert(ExpertId::kMalformed));
+  }
+  auto whole = FindEmbedded("<m>" + vectors["messages"][0]["i_message_b64"].get<std::string>() +
+                            "</m>");
+  ASSERT_EQ(whole.size(), 1u);
+  EXPECT_TRUE(whole[0].parses);
+}
+
 TEST(FindEmbeddedTest, IgnoresBase64ThatIsNotMikeySakke) {
   auto vectors = mcx::testing::LoadVector("interop_streamwide_v5.json");
   Bytes wire = Wire(vectors["messages"][0]);
-  wire.pop_back();  // starts 01 1a but no longer parses
+  wire[1] = 0;  // MIKEY, but data type 0 (PSK init): Wireshark's own MIKEY dissector's
   EXPECT_TRUE(FindEmbedded("<m>" + ToBase64(wire) + "</m>").empty());
   EXPECT_TRUE(FindEmbedded("a=key-mgmt:mikey " + ToBase64(wire) + "\r\n").empty());
+  EXPECT_TRUE(FindEmbedded("<m>QUJDREVGR0hJSktMTU5PUA==</m>").empty());
   EXPECT_TRUE(FindEmbedded("").empty());
   EXPECT_TRUE(FindEmbedded("<<<>>>a=key-mgmt:").empty());
 }

@@ -8,7 +8,11 @@
 #  - defect sign-whole-message: bad-signature expert info on every frame;
 #  - defect guk-id-mismatch: GUK-ID mismatch expert info;
 #  - PGMS-005 (protected key parameters, SAKKE-to-self): extensions 6 and 7
-#    decoded, key parameters decrypted with the key store.
+#    decoded, key parameters decrypted with the key store;
+#  - the X-MCX-* headers are fields and `-z expert` on the conforming trace
+#    lists nothing (no "Unrecognised SIP header");
+#  - UE-026 (the harness sends a GKTP with a truncated SIGN): the message in
+#    the SIP body is marked malformed, the well-formed ones are not.
 # tshark_env.sh says how tshark runs (as nobody when root).
 set -euo pipefail
 [ -n "${DEBUG_TEST:-}" ] && set -x
@@ -19,6 +23,7 @@ SPI="$4"
 shift 4
 CASE_ID=PGMS-001
 KP_CASE_ID=PGMS-005
+MALFORMED_CASE_ID=UE-026
 CASE_FILES=("$@")
 case_file() { realpath "$(printf '%s\n' "${CASE_FILES[@]}" | grep "/${1,,}-")"; }
 
@@ -37,6 +42,7 @@ run_case good "$CASE_ID"
 run_case badsig "$CASE_ID" sign-whole-message
 run_case salt "$CASE_ID" guk-id-mismatch
 run_case kp "$KP_CASE_ID"
+run_case malformed "$MALFORMED_CASE_ID"
 chmod -R a+rwX "$work"
 
 
@@ -65,6 +71,19 @@ check "no GMK in the tree without show_secrets" "0" "$secrets"
 shown="$(run_tshark -r "$good" "${keys[@]}" -o mcxmikey.show_secrets:TRUE -Y mcxmikey.gmk \
   -T fields -e frame.number 2>>"$work/stderr.log" | wc -l)" || true
 check "GMK shown with show_secrets" "${#recorded[@]}" "$shown"
+
+# The trace's own X-MCX-* headers are registered: fields on every frame, and
+# a conforming run's trace has no expert info at all.
+all_frames="$(run_tshark -r "$good" -T fields -e frame.number 2>>"$work/stderr.log" | wc -l)" || true
+headers="$(run_tshark -r "$good" -Y 'mcxmikey.trace.step and mcxmikey.trace.produced_by' -T fields \
+  -e frame.number 2>>"$work/stderr.log" | wc -l)" || true
+check "X-MCX-Step and X-MCX-Produced-By shown on every frame" "$all_frames" "$headers"
+producers="$(run_tshark -r "$good" -T fields -e mcxmikey.trace.produced_by 2>>"$work/stderr.log" |
+  sort -u | tr '\n' ' ')" || true
+check "X-MCX-Produced-By values" "harness sut " "$producers"
+clean="$(run_tshark -r "$good" "${keys[@]}" -q -z expert 2>>"$work/stderr.log")" || true
+check "-z expert on the conforming trace lists nothing" "0" \
+  "$(grep -cE '^ +[0-9]+ ' <<<"$clean" || true)"
 
 # (c) Defective SUTs: expert infos.
 bad="$work/badsig/$CASE_ID.pcap"
@@ -110,6 +129,18 @@ kp_locked="$(run_tshark -r "$kp" -T fields -e mcxmikey.kp.form -e mcxmikey.kp.ke
   2>>"$work/stderr.log" | sort -u)" || true
 check "PGMS-005 without the key store: only the encrypted blob" \
   "$(printf 'protected\t')" "$kp_locked"
+
+# UE-026: the truncated SIGN the harness injects is in a SIP body; it is
+# found and marked malformed, and it is the only one.
+mal="$work/malformed/$MALFORMED_CASE_ID.pcap"
+mal_keys=(-o "mcxmikey.keystore:$work/malformed/$MALFORMED_CASE_ID.keystore.json")
+marked="$(run_tshark -r "$mal" "${mal_keys[@]}" -Y mcxmikey.malformed -T fields -e sip.Method \
+  -e mcxmikey.embedded 2>>"$work/stderr.log")" || true
+check "UE-026: the truncated message is marked malformed" \
+  "$(printf 'MESSAGE\tXML element <mikey-message>')" "$marked"
+mal_expert="$(run_tshark -r "$mal" "${mal_keys[@]}" -q -z expert,error 2>>"$work/stderr.log")" || true
+check "UE-026: -z expert lists it with the parser's error" "1" \
+  "$(grep -c 'MIKEY message does not parse: .*SIGN' <<<"$mal_expert" | sed 's/^[1-9][0-9]*$/1/' || true)"
 
 [ "$fail" = 0 ] || { echo "--- tshark stderr:"; cat "$work/stderr.log" 2>/dev/null; }
 exit $fail

@@ -16,7 +16,9 @@ Frames (Ethernet/IPv4/UDP on loopback):
   10    an HTTP POST over TCP whose 3GPP XML body carries message 3 in an
         element (base64);
   11    a SIP MESSAGE with a media type nobody registers whose XML body
-        carries message 4 (found by the heuristic on SIP bodies).
+        carries message 4 (found by the heuristic on SIP bodies);
+  12    a SIP MESSAGE whose application/xml body carries frame 5's
+        truncated message (malformed, still found and marked).
 
 EXPECTED.tsv holds, per vector message, the frame number and the values
 `tshark -T fields` should print, derived from the JSON at run time.
@@ -150,6 +152,8 @@ def main() -> None:
     packets.append(frame(9, 5060, 5060,
                          sip_message_with_xml(msgs[3]["i_message_b64"], "application/x-unregistered")))
     embedded.append((len(packets), msgs[3]["csb_id"]))
+    truncated_b64 = base64.b64encode(first[:TRUNCATED_LENGTH]).decode()
+    packets.append(frame(9, 5060, 5060, sip_message_with_xml(truncated_b64, "application/xml")))
 
     with open(pcap_path, "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))  # Ethernet

@@ -324,6 +324,17 @@ void DissectFound(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree) {
   }
 }
 
+// The X-MCX-* headers of mcxtest's SIP traces (harness/pcap/sip_trace.cc),
+// given to the SIP dissector's extension-header table ("sip.hdr", looked up
+// by the lower-case name) so they show as fields instead of "Unrecognised
+// SIP header" expert infos.
+template <d::Field kField>
+int DissectTraceHeader(tvbuff_t* tvb, packet_info* /*pinfo*/, proto_tree* tree, void* /*data*/) {
+  proto_tree_add_item(tree, hf_fields[static_cast<size_t>(kField)], tvb, 0, -1,
+                      ENC_UTF_8 | ENC_NA);
+  return static_cast<int>(tvb_captured_length(tvb));
+}
+
 // Heuristic on SIP, HTTP and media bodies whose media type no dissector
 // claims.
 gboolean DissectHeurBody(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* /*data*/) {
@@ -501,6 +512,15 @@ extern "C" void proto_reg_handoff_mcxmikey(void) {
                      "mcxmikey_http", proto_mcxmikey, HEURISTIC_ENABLE);
   heur_dissector_add("media", DissectHeurBody, "Base64 MCX MIKEY-SAKKE in other bodies",
                      "mcxmikey_media", proto_mcxmikey, HEURISTIC_ENABLE);
+
+  if (find_dissector_table("sip.hdr") != nullptr) {
+    dissector_add_string("sip.hdr", "x-mcx-step",
+                         create_dissector_handle(DissectTraceHeader<d::Field::kTraceStep>,
+                                                 proto_mcxmikey));
+    dissector_add_string("sip.hdr", "x-mcx-produced-by",
+                         create_dissector_handle(DissectTraceHeader<d::Field::kTraceProducedBy>,
+                                                 proto_mcxmikey));
+  }
 
   media_handle = find_dissector("media");
   xml_handle = find_dissector("xml");

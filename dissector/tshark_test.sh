@@ -10,6 +10,7 @@ VECTORS="$3"
 MALFORMED_PORT=47998
 NOT_MIKEY_FRAME=6
 V_BIT_FRAME=7
+MALFORMED_BODY_FRAME=12
 
 source "$(dirname "$0")/tshark_env.sh"
 tshark_env_init "$PLUGIN" mcxmikey_test
@@ -49,8 +50,9 @@ check "non-MIKEY datagram not claimed" "0" "$(grep -c mcxmikey <<<"$proto" || tr
 malformed="$(run_tshark -r "$work/x.pcap" -d "udp.port==$MALFORMED_PORT,mcxmikey" \
   -Y mcxmikey.malformed -T fields -e frame.number -e _ws.expert.message \
   2>>"$work/stderr.log")" || true
-check "truncated message gets the malformed expert info" "5" "$(cut -f1 <<<"$malformed")"
-check "expert info carries the parser's error" "1" \
+check "truncated message gets the malformed expert info (Decode As and SIP body)" \
+  "$(printf '5\n%s' "$MALFORMED_BODY_FRAME")" "$(cut -f1 <<<"$malformed")"
+check "expert info carries the parser's error, on both" "2" \
   "$(grep -c 'MIKEY message does not parse: .*(at offset [0-9]*)' <<<"$malformed" || true)"
 
 vbit="$(run_tshark -r "$work/x.pcap" -Y mcxmikey.v_bit_on_gmk -T fields -e frame.number \
@@ -60,10 +62,10 @@ check "V bit on a GMK message flagged" "$V_BIT_FRAME" "$vbit"
 # Found elsewhere: binary in a TCP segment (heuristic), base64 in SDP
 # a=key-mgmt:mikey of a SIP INVITE, in an XML element of an HTTP body and of
 # a SIP body of an unregistered media type (heuristic on SIP bodies).
-embedded="$(run_tshark -r "$work/x.pcap" -Y 'mcxmikey and frame.number >= 8' -T fields \
+embedded="$(run_tshark -r "$work/x.pcap" -Y 'mcxmikey and frame.number >= 8 and frame.number <= 11' -T fields \
   -e frame.number -e mcxmikey.csb_id 2>>"$work/stderr.log")" || true
 check "TCP heuristic, SDP key-mgmt and HTTP XML body" "$(cat "$work/embedded.tsv")" "$embedded"
-where="$(run_tshark -r "$work/x.pcap" -Y 'frame.number >= 8' -T fields -e mcxmikey.embedded \
+where="$(run_tshark -r "$work/x.pcap" -Y 'frame.number >= 8 and frame.number <= 11' -T fields -e mcxmikey.embedded \
   2>>"$work/stderr.log")" || true
 check "where the base64 was found" \
   "$(printf '\nSDP a=key-mgmt:mikey\nXML element <mikey-message>\nXML element <mikey-message>')" \
@@ -76,6 +78,15 @@ check "SDP still dissected, stock MIKEY still called" "1" \
 xml="$(run_tshark -r "$work/x.pcap" -Y 'frame.number == 10 and xml' -T fields -e frame.number \
   2>>"$work/stderr.log")" || true
 check "XML body still dissected as XML" "10" "$xml"
+
+# A malformed message in a SIP body is found and marked, not left out.
+body_malformed="$(run_tshark -r "$work/x.pcap" -Y "frame.number == $MALFORMED_BODY_FRAME" -T fields \
+  -e mcxmikey.embedded -e sip.Method 2>>"$work/stderr.log")" || true
+check "malformed message in a SIP XML body found" \
+  "$(printf 'XML element <mikey-message>\tMESSAGE')" "$body_malformed"
+body_expert="$(run_tshark -r "$work/x.pcap" -q -z expert,error 2>>"$work/stderr.log")" || true
+check "-z expert lists the malformed message in the body" "1" \
+  "$(grep -c 'MIKEY message does not parse' <<<"$body_expert" | sed 's/^[1-9][0-9]*$/1/' || true)"
 
 # Full dissection of everything (tree and Decode As) must not crash tshark.
 if ! run_tshark -r "$work/x.pcap" -d "udp.port==$MALFORMED_PORT,mcxmikey" -V \
