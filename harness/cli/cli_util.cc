@@ -1,6 +1,7 @@
 #include "harness/cli/cli_util.h"
 
 #include <ctime>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -52,6 +53,32 @@ std::string NowUtcIso8601() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
   return buf;
+}
+
+namespace {
+
+// The first blank-separated word of `command`, and where the rest starts.
+std::pair<std::string, size_t> FirstWord(const std::string& command) {
+  size_t begin = command.find_first_not_of(" \t");
+  if (begin == std::string::npos) return {"", command.size()};
+  size_t end = command.find_first_of(" \t", begin);
+  if (end == std::string::npos) end = command.size();
+  return {command.substr(begin, end - begin), end};
+}
+
+}  // namespace
+
+bool NamesBundledSut(const std::string& command) {
+  const std::string word = FirstWord(command).first;
+  return word == "reference" || word == "reference_sut";
+}
+
+std::string ResolveBundledSut(const std::string& command, const std::string& bundled_path) {
+  if (bundled_path.empty() || !NamesBundledSut(command)) return command;
+  std::string quoted = "'";
+  for (char c : bundled_path) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  quoted += "'";
+  return quoted + command.substr(FirstWord(command).second);
 }
 
 }  // namespace mcx::cli

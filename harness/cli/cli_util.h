@@ -28,11 +28,21 @@ Result<uint64_t> ParseHexUintFlag(const std::string& flag, const std::string& va
 Result<uint64_t> ParseDecimalFlag(const std::string& flag, const std::string& value,
                                   uint64_t max = std::numeric_limits<uint64_t>::max());
 
-// {"k1":"v1","k2":"v2"} on one line, fields in the given order.
 // The current time as ISO 8601 UTC, e.g. "2026-11-30T16:33:31Z" (run reports).
 std::string NowUtcIso8601();
 
+// {"k1":"v1","k2":"v2"} on one line, fields in the given order.
 std::string JsonStringObject(const std::vector<std::pair<std::string, std::string>>& fields);
+
+// `--sut` names the bundled reference SUT by its first word, `reference` or
+// `reference_sut` (e.g. "reference --defect rand-short"), so commands in the
+// docs work without knowing where Bazel put the binary. Such a command gets
+// that word replaced by `bundled_path` (shell-quoted); any other command is
+// returned unchanged, and so is everything when `bundled_path` is empty.
+std::string ResolveBundledSut(const std::string& command, const std::string& bundled_path);
+
+// True when ResolveBundledSut would replace the command's first word.
+bool NamesBundledSut(const std::string& command);
 
 // Converts a command's flag values and remembers the first failure, so an
 // action checks once:

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/cli/cli_util.h"
 #include "harness/report/json_report.h"
 #include "harness/report/test_support.h"
 #include "harness/testing/cli_runner.h"
@@ -116,6 +117,34 @@ TEST(MatrixCommandTest, ImplementationsThatCannotStartAreReportedAsSuch) {
   ASSERT_NE(html, nullptr) << error;
   EXPECT_NE(report::testing::XPathString(html.get(), "//*[@id='impl-1']").find("could not be started"),
             std::string::npos);
+}
+
+// Issue 19.5: docs/reports.md's matrix example names the bundled reference
+// SUT in --sut ("reference_sut --defect rand-short", or "reference ..."), so
+// it must resolve by name, not through $PATH.
+TEST(MatrixCommandTest, DocumentedExampleResolvesTheReferenceSutByName) {
+  std::string dir = TempDir("matrix_reference_by_name");
+  auto r = RunMcxtest({"matrix", "--sut", "ref=", "--sut", "bad=reference_sut --defect rand-short", "--sut",
+                       "worse=reference --defect rand-short", "--report-dir", dir, "--",
+                       "testcases/ue/ue-001-valid-own-gms.yaml", "testcases/primary-gms/pgms-001-multi-domain-small.yaml"});
+  nlohmann::json j = nlohmann::json::parse(ReadFile(dir + "/matrix.json"));
+  ASSERT_EQ(j["implementations"].size(), 3u) << r.out << r.err;
+  EXPECT_EQ(j["implementations"][0]["exit_code"], 0) << r.err;
+  // The defective GMS starts (no "could not be started") and its pgms case fails.
+  for (int i : {1, 2}) {
+    EXPECT_EQ(j["implementations"][i]["exit_code"], 1) << j["implementations"][i].dump() << r.err;
+    EXPECT_FALSE(j["implementations"][i].contains("error")) << j["implementations"][i].dump();
+  }
+}
+
+TEST(ResolveBundledSutTest, OnlyTheFirstWordNamesIt) {
+  EXPECT_EQ(ResolveBundledSut("reference", "/b/reference_sut"), "'/b/reference_sut'");
+  EXPECT_EQ(ResolveBundledSut("  reference_sut --defect rand-short", "/b/it's"), "'/b/it'\\''s' --defect rand-short");
+  EXPECT_EQ(ResolveBundledSut("references --x", "/b/r"), "references --x");
+  EXPECT_EQ(ResolveBundledSut("python3 reference", "/b/r"), "python3 reference");
+  EXPECT_EQ(ResolveBundledSut("reference", ""), "reference");
+  EXPECT_TRUE(NamesBundledSut("reference --defect v-bit"));
+  EXPECT_FALSE(NamesBundledSut("./reference"));
 }
 
 }  // namespace

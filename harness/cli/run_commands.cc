@@ -41,14 +41,24 @@ std::string DefaultTestcases() {
   return "testcases";
 }
 
-// The bundled reference SUT is built next to this binary.
+// The bundled reference SUT is built next to this binary; a Bazel test that
+// runs the CLI in-process finds it in its runfiles instead (the sandbox
+// holds only those).
 std::string DefaultSut() {
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) return "";
-  fs::path sut = self.parent_path() / "sut" / "reference_sut";
-  if (!fs::exists(sut, ec)) return "";
-  return sut.string();
+  if (!ec) {
+    fs::path sut = self.parent_path() / "sut" / "reference_sut";
+    if (fs::exists(sut, ec)) return sut.string();
+  }
+  const char* runfiles = std::getenv("RUNFILES_DIR");
+  if (runfiles == nullptr) runfiles = std::getenv("TEST_SRCDIR");
+  const char* workspace = std::getenv("TEST_WORKSPACE");
+  if (runfiles != nullptr && workspace != nullptr) {
+    fs::path sut = fs::path(runfiles) / workspace / "harness" / "sut" / "reference_sut";
+    if (fs::exists(sut, ec)) return sut.string();
+  }
+  return "";
 }
 
 Result<std::vector<scenario::Scenario>> LoadAll(const std::vector<std::string>& paths, const std::string& role) {
@@ -202,13 +212,13 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
   // also while the first hello waits.
   sut::InterruptScope interrupt_scope;
 
-  const bool bundled_sut = args.sut.empty();
-  if (args.sut.empty()) {
-    args.sut = DefaultSut();
+  const bool bundled_sut = args.sut.empty() || NamesBundledSut(args.sut);
+  if (bundled_sut) {
+    args.sut = args.sut.empty() ? DefaultSut() : ResolveBundledSut(args.sut, DefaultSut());
     run.info.sut_command = args.sut;
   }
   auto timeout = std::chrono::milliseconds(static_cast<int64_t>(args.timeout_seconds * 1000));
-  Result<shim::HelloAnswer> hello = args.sut.empty()
+  Result<shim::HelloAnswer> hello = args.sut.empty() || NamesBundledSut(args.sut)
                                         ? Error(ErrorCode::kNotFound,
                                                 "the bundled reference SUT was not found next to this binary; pass --sut CMD")
                                         : ProbeSut(args.sut, timeout);
@@ -286,7 +296,9 @@ void AddRunCommands(CLI::App& app, CommandContext& ctx) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* run = app.add_subcommand("run", "Run the conformance suite against an implementation");
   run->add_option("testcases", args->paths, "Test case files or directories (default: testcases/)");
-  run->add_option("--sut", args->sut, "Shim command of the implementation under test (default: bundled reference)");
+  run->add_option("--sut", args->sut,
+                  "Shim command of the implementation under test (default: bundled reference; `reference ARGS` "
+                  "names it too, e.g. \"reference --defect rand-short\")");
   run->add_option("--role", args->role, "Only test cases for this SUT role");
   run->add_option("--jobs", args->jobs,
                   "Test cases run at once, each with its own SUT process (default: one per core for the "
