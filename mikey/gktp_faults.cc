@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "crypto/eccsi.h"
 #include "crypto/guk_id.h"
 #include "crypto/sakke.h"
 #include "crypto/uid.h"
@@ -144,6 +145,25 @@ Result<Bytes> MoveROffCurve(Bytes wire, const Spec& s, const Context& c) {
 void SetSignType1(Spec& s, const Context&) { s.deviations.sign_type = 1; }
 void CorruptSignature(Spec& s, const Context&) { s.deviations.corrupt_signature = true; }
 void SignWholeMessage(Spec& s, const Context&) { s.deviations.sign_whole_message = true; }
+
+// The SIGN payload's header (S type and signature length) precedes the
+// signature value; RFC 6509 signs it with the rest of the message.
+constexpr size_t kSignHeaderSize = 2;
+
+// Signed by the real sender, over the message minus the whole SIGN payload:
+// a receiver that tries other spans when the prescribed one fails accepts it.
+Result<Bytes> SignWithoutSignHeader(Bytes wire, const Spec& s, const Context& c) {
+  if (wire.size() < kEccsiSignatureSize + kSignHeaderSize) return InvalidArgument("message shorter than a SIGN payload");
+  const size_t span = wire.size() - kEccsiSignatureSize - kSignHeaderSize;
+  MCX_ASSIGN_OR_RETURN(uint64_t period, c.keys.KeyPeriodNo(s.sender.kms_uri, s.ntp_seconds));
+  MCX_ASSIGN_OR_RETURN(kms::SharedKeySet keys, c.keys.KeySet(s.sender.kms_uri, s.sender.uri, period));
+  MCX_ASSIGN_OR_RETURN(kms::KmsPublicParams kms, c.keys.Kms(s.sender.kms_uri));
+  MCX_ASSIGN_OR_RETURN(Bytes signature, eccsi::Sign(kms.kpak, keys->user_id, keys->user_signing_key.span(),
+                                                    keys->user_pub_token, ByteSpan(wire.data(), span)));
+  if (signature.size() != kEccsiSignatureSize) return InvalidArgument("ECCSI signature of unexpected size");
+  std::copy(signature.begin(), signature.end(), wire.end() - static_cast<ptrdiff_t>(kEccsiSignatureSize));
+  return wire;
+}
 
 void SignAsMallory(Spec& s, const Context&) {
   s.deviations.sign_as = GktpParty{"sip:mallory@" + s.sender.kms_uri, s.sender.kms_uri};

@@ -6,9 +6,11 @@
 #include <span>
 #include <thread>
 
+#include "crypto/eccsi.h"
 #include "crypto/guk_id.h"
 #include "crypto/random.h"
 #include "crypto/srtp_key.h"
+#include "crypto/uid.h"
 #include "kms/annex_d.h"
 #include "kms/drbg.h"
 
@@ -61,6 +63,39 @@ Result<std::vector<SentGktp>> BuildAll(const mikey::GktpBuilder& builder, int st
     out.push_back({step, targets[i].uri, std::move(*built[i]).value()});
   }
   return out;
+}
+
+// The spans a UE that guesses at RFC 6509 tries after the prescribed one:
+// the message without the SIGN payload, and the whole message with the
+// signature zeroed (what ue-any-signature-span accepts).
+bool SignsAnotherSpan(const kms::KeyStore& store, ByteSpan wire, const mikey::GktpVerification& v) {
+  if (!v.message || !v.sender_uri || !v.sender_kms_uri || !v.t_ntp_seconds) return false;
+  const mikey::SignPayload* sign =
+      v.message->payloads.empty() ? nullptr : v.message->payloads.back().As<mikey::SignPayload>();
+  constexpr size_t kSignHeaderSize = 2;
+  if (!sign || sign->signature.size() + kSignHeaderSize > wire.size()) return false;
+  auto kms = store.Kms(*v.sender_kms_uri);
+  auto period = store.KeyPeriodNo(*v.sender_kms_uri, *v.t_ntp_seconds);
+  if (!kms.ok() || !period.ok()) return false;
+  Bytes uid =
+      MikeySakkeUid({*v.sender_uri, kms->kms_uri, kms->user_key_period, kms->user_key_offset, *period});
+  const size_t value_at = wire.size() - sign->signature.size();
+  Bytes zeroed(wire.begin(), wire.end());
+  std::fill(zeroed.begin() + static_cast<ptrdiff_t>(value_at), zeroed.end(), 0);
+  for (ByteSpan span : {wire.subspan(0, value_at - kSignHeaderSize), ByteSpan(zeroed)}) {
+    if (eccsi::Verify(kms->kpak, uid, span, sign->signature).ok()) return true;
+  }
+  return false;
+}
+
+// Whether key parameters are the message's first general extension (what
+// ue-first-extension-only reads).
+bool KeyParamsComeFirst(const mikey::GktpVerification& v) {
+  if (!v.message) return true;
+  for (const auto& p : v.message->payloads) {
+    if (const auto* ext = p.As<mikey::GeneralExtPayload>()) return ext->type == mikey::kExtTypeKeyParameters;
+  }
+  return true;
 }
 
 }  // namespace
@@ -245,6 +280,13 @@ Result<DeliverAnswer> ReferenceImplementation::HandleDeliver(const DeliverReques
   for (const auto& c : v.checks.results()) {
     if (!c.failed_must()) continue;
     if (defects_.Skips(c.id, DefectRole::kUe)) continue;
+    if (Has(BehaviourDefect::kUeAnySignatureSpan) && c.id == "SIGN.VALID" &&
+        SignsAnotherSpan(store_, request.gktp, v)) {
+      continue;
+    }
+    if (Has(BehaviourDefect::kUeFirstExtensionOnly) && c.id.starts_with("KEYPARAMS.") && !KeyParamsComeFirst(v)) {
+      continue;
+    }
     answer.reason = c.id + ": " + c.detail;
     answer.reason_code = c.id;
     return answer;
