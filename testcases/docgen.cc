@@ -78,8 +78,10 @@ std::string ControlCell(const Scenario& s) {
   std::string from = sender != s.injection.params.end() ? sender->second
                      : ue_domain == "partner"           ? "partner-gms"
                                                         : "primary-gms";
-  return "valid step-" + std::string(from == "partner-gms" ? "11" : "14") + " GKTP from the " +
-         (from == "partner-gms" ? "partner GMS" : "primary GMS");
+  std::string gms = from == "partner-gms" ? "partner GMS" : "primary GMS";
+  // A GMS keying the other domain's user: no step of TS 33.180 7.3.3.3.
+  if ((from == "partner-gms") != (ue_domain == "partner")) return "valid cross-domain GKTP from the " + gms;
+  return "valid step-" + std::string(from == "partner-gms" ? "11" : "14") + " GKTP from the " + gms;
 }
 
 constexpr char kSchema[] = R"(## The YAML schema

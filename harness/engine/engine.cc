@@ -432,6 +432,12 @@ class CaseRunner {
     r_.verdict = verdict;
     r_.summary = summary;
   }
+  // The step clock with `step` (0 for a message outside 7.3.3.3) at `now`.
+  std::map<int, uint64_t> ClockWith(int step, uint64_t now) const {
+    auto clock = StepClock();
+    clock[step] = now;
+    return clock;
+  }
   std::map<int, uint64_t> StepClock() const {
     uint64_t t7 = world_->t0;
     uint64_t t14 = world_->t0 + s_.options.step_advance_seconds;
@@ -751,10 +757,16 @@ void CaseRunner::RunUe() {
     if (sender_param->second == "partner-gms" && world_->partner_gms) sender = *world_->partner_gms;
     if (sender_param->second == "primary-gms") sender = world_->primary_gms;
   }
-  // TS 33.180 7.3.3.3: the partner GMS keys users at step 11, the primary
-  // GMS at step 14.
-  const int step = world_->partner_gms && sender.uri == world_->partner_gms->uri ? 11 : 14;
-  uint64_t now = clock.at(step);
+  // TS 33.180 7.3.3.3: the partner GMS keys its own domain's users at step
+  // 11, the primary GMS its own at step 14. A GMS keying the other domain's
+  // user is no step of 7.3.3.3 (it is key distribution across security
+  // domains, TS 33.180 5.2.7): labelled step 0, on its sender's step clock.
+  const bool from_partner = world_->partner_gms && sender.uri == world_->partner_gms->uri;
+  const bool ue_in_partner = world_->partner_gms && ue.kms_uri == world_->partner_gms->kms_uri;
+  const int sender_step = from_partner ? 11 : 14;
+  const int step = from_partner == ue_in_partner ? sender_step : 0;
+  uint64_t now = clock.at(sender_step);
+  clock[step] = now;
   auto [gmk, gmk_id] = HarnessGroupKey(*world_, s_);
   std::string note;
   auto wire = BuildDelivered(sender, ue, gmk, gmk_id, now, &note);
@@ -847,7 +859,7 @@ std::optional<Verified> CaseRunner::BuildControl(const Party& sender, const Part
   }
   std::vector<shim::SentGktp> one{{step, recipient.uri, *wire}};
   std::vector<Verified> twin =
-      VerifyAll(*world_, s_, one, sender.uri, "harness", StepClock(), o_, "the positive control's GKTP");
+      VerifyAll(*world_, s_, one, sender.uri, "harness", ClockWith(step, now), o_, "the positive control's GKTP");
   twin[0].record.note = note;
   twin[0].record.from = sender.uri;
   if (twin[0].verification.checks.AnyMustFailed()) {
