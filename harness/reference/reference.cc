@@ -13,6 +13,7 @@
 #include "crypto/uid.h"
 #include "kms/annex_d.h"
 #include "kms/drbg.h"
+#include "mikey/byte_reader.h"
 
 namespace mcx::reference {
 
@@ -113,7 +114,9 @@ Result<SecretBytes> ReferenceImplementation::NewGmk(const std::string& label) {
 
 Result<uint32_t> ReferenceImplementation::NewGmkId(const std::string& label) {
   MCX_ASSIGN_OR_RETURN(SecretBytes r, NewGmk("id|" + label));
-  uint32_t id = static_cast<uint32_t>(r.data()[0]) << 24 | r.data()[1] << 16 | r.data()[2] << 8 | r.data()[3];
+  uint32_t id = 0;
+  mikey::ByteReader reader(r.span());
+  if (!reader.GetU32(&id)) return Error(ErrorCode::kInternal, "GMK-ID: DRBG output shorter than 4 octets");
   // Purpose tag 0 (GMK) in the top 4 bits, 28 random bits below.
   id &= 0x0fffffffu;
   return id;

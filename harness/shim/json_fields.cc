@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "mikey/byte_reader.h"
+
 namespace mcx::shim {
 
 using nlohmann::json;
@@ -77,6 +79,11 @@ std::string Hex32(uint32_t v) {
   return buf;
 }
 
-uint32_t U32(const Bytes& b) { return static_cast<uint32_t>(b[0]) << 24 | b[1] << 16 | b[2] << 8 | b[3]; }
+uint32_t U32(const Bytes& four_octets) {
+  uint32_t value = 0;
+  // Callers pass Hex(..., 4); a shorter input reads as 0, never past the end.
+  mikey::ByteReader reader(four_octets);
+  return reader.GetU32(&value) ? value : 0;
+}
 
 }  // namespace mcx::shim
