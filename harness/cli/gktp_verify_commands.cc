@@ -122,13 +122,16 @@ void AddVerify(CLI::App& group, CommandContext& ctx) {
 
 void AddBuild(CLI::App& group, CommandContext& ctx) {
   struct Flags {
-    std::string store, from, to, from_kms, to_kms, gmk, gmk_id, rand, key_params = "none", group_id;
+    std::string store, provision, from, to, from_kms, to_kms, gmk, gmk_id, rand, key_params = "none", group_id;
     uint64_t ntp = 0;
     bool identity_hiding = false, no_sp = false, sakke_to_self = false;
   };
   auto f = std::make_shared<Flags>();
   CLI::App* sub = group.add_subcommand("build", "Build a GKTP (GMK I_MESSAGE) and print it in base64");
-  sub->add_option("--store", f->store, "key store with the sender's keys (or its KMS master secrets)")->required();
+  sub->add_option("--store", f->store, "key store with the sender's keys (or its KMS master secrets)");
+  // A GMS shim has no key store, only what its `provision` request gave it:
+  // its own signing keys and the KMS certificates of both domains.
+  sub->add_option("--provision", f->provision, "a shim 'provision' request saved as JSON (instead of --store)");
   sub->add_option("--from", f->from, "the sending GMS (URI)")->required();
   sub->add_option("--to", f->to, "the recipient (URI)")->required();
   sub->add_option("--from-kms", f->from_kms, "sender's KMS (default: from the store)");
@@ -156,7 +159,7 @@ void AddBuild(CLI::App& group, CommandContext& ctx) {
     if (f->key_params != "none" && f->key_params != "rel15" && f->key_params != "rel13") {
       return UsageError(ctx, "--key-params must be none, rel15 or rel13");
     }
-    auto store = kms::KeyStore::Load(f->store);
+    auto store = OpenStore(f->store, f->provision);
     if (!store.ok()) return UsageError(ctx, store.error().ToString());
     std::string from_kms = f->from_kms;
     if (from_kms.empty()) {

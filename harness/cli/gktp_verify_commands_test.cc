@@ -1,10 +1,12 @@
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "harness/testing/cli_runner.h"
+#include "kms/annex_d.h"
 #include "kms/key_store.h"
 
 namespace mcx {
@@ -99,6 +101,55 @@ TEST_F(GktpVerifyCliTest, UsageErrors) {
             2);
   EXPECT_EQ(RunMcxtest({"gktp", "build", "--store", dir_, "--from", "sip:gms@police.example", "--to",
                         "sip:alice@police.example", "--gmk", kGmk, "--gmk-id", "01", "--key-params", "rel99"})
+                .exit_code,
+            2);
+}
+
+// Issue 19.4: a GMS shim holds only its `provision` request, no key store.
+// Built from that request, the message verifies for its recipient under the
+// full store, and the GMK-ID is the one asked for.
+TEST_F(GktpVerifyCliTest, BuildFromAProvisionRequest) {
+  auto store = kms::KeyStore::Load(dir_);
+  ASSERT_TRUE(store.ok()) << store.error().ToString();
+  auto cert = store->Certificate(kKms);
+  ASSERT_TRUE(cert.ok()) << cert.error().ToString();
+  auto period = store->KeyPeriodNo(kKms, 3913056000);  // the T the message is built for
+  ASSERT_TRUE(period.ok()) << period.error().ToString();
+  auto key_set = store->Provision(kKms, "sip:gms@police.example", *period);
+  ASSERT_TRUE(key_set.ok()) << key_set.error().ToString();
+  kms::KmsResponse init;
+  init.type = kms::KmsMessageType::kInit;
+  init.user_uri = "sip:gms@police.example";
+  init.kms_uri = kKms;
+  init.time = "2024-01-01T00:00:00Z";
+  init.client_req_url = "https://kms.police.example/keymanagement/identity/v1/init";
+  init.certificates = {*cert};
+  kms::KmsResponse prov = init;
+  prov.type = kms::KmsMessageType::kKeyProv;
+  prov.certificates.clear();
+  prov.key_sets = {*key_set};
+  nlohmann::json request = {
+      {"identities",
+       {{{"uri", "sip:gms@police.example"},
+         {"kms_uri", kKms},
+         {"init_xml", kms::WriteKmsResponse(init)},
+         {"keyprov_xml", kms::WriteKmsResponse(prov)}}}}};
+  const std::string provision = dir_ + "-provision.json";
+  {
+    std::ofstream out(provision);
+    out << request.dump();
+  }
+  auto built = RunMcxtest({"gktp", "build", "--provision", provision, "--from", "sip:gms@police.example", "--to",
+                           "sip:alice@police.example", "--to-kms", kKms, "--gmk", kGmk, "--gmk-id", "0abcdef1",
+                           "--ntp-seconds", "3913056000"});
+  ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
+  auto r = RunMcxtest(Verify(built.line()));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["gmk_id"], "0abcdef1");
+  // Both key sources at once is ambiguous.
+  EXPECT_EQ(RunMcxtest({"gktp", "build", "--provision", provision, "--store", dir_, "--from",
+                        "sip:gms@police.example", "--to", "sip:alice@police.example", "--gmk", kGmk, "--gmk-id",
+                        "01"})
                 .exit_code,
             2);
 }
