@@ -414,15 +414,19 @@ void AddPayload(Builder& b, const Payload& p, const mikey::GktpVerification* v, 
   }
 }
 
-ExpertId ExpertForCheck(std::string_view id) {
-  if (id == "SIGN.VALID") return ExpertId::kBadSignature;
-  if (id == "SIGN.TRUST") return ExpertId::kUntrustedSigner;
-  if (id == "GUKID.DERIVATION") return ExpertId::kGukIdMismatch;
-  if (id == "KEYID.PURPOSE") return ExpertId::kPurposeNotGmk;
-  if (id == "SAKKE.DECAP") return ExpertId::kSakkeUndecryptable;
-  if (id == "T.TYPE") return ExpertId::kTNotNtpUtc;
-  if (id == "HDR.VBIT") return ExpertId::kVBitOnGmk;
-  return ExpertId::kCheckFailed;
+// The checks with an expert info of their own (filterable by name in
+// Wireshark); every other failed check is a check_failed.
+ExpertId ExpertForCheck(checks::CheckId id) {
+  switch (id) {
+    case checks::CheckId::kSignValid: return ExpertId::kBadSignature;
+    case checks::CheckId::kSignTrust: return ExpertId::kUntrustedSigner;
+    case checks::CheckId::kGukIdDerivation: return ExpertId::kGukIdMismatch;
+    case checks::CheckId::kKeyIdPurpose: return ExpertId::kPurposeNotGmk;
+    case checks::CheckId::kSakkeDecap: return ExpertId::kSakkeUndecryptable;
+    case checks::CheckId::kTType: return ExpertId::kTNotNtpUtc;
+    case checks::CheckId::kHdrVBit: return ExpertId::kVBitOnGmk;
+    default: return ExpertId::kCheckFailed;
+  }
 }
 
 int CatalogueIndex(std::string_view id) {
@@ -496,7 +500,8 @@ void AddVerification(Builder& b, ByteSpan wire, const Message& msg, const WireSp
     if (!r.detail.empty()) display += ": " + r.detail;
     const int item = b.Check(2, index, checks::CheckStatusName(r.status), display);
     if (!r.failed()) continue;
-    ExpertId id = ExpertForCheck(r.id);
+    const checks::CheckInfo& info = checks::Catalogue()[static_cast<size_t>(index)];
+    ExpertId id = ExpertForCheck(info.check);
     if (id != ExpertId::kCheckFailed && !raised->insert(id).second) continue;
     std::string message = r.id + " failed: " + r.detail;
     if (!r.expected.empty() || !r.actual.empty()) {

@@ -1,10 +1,14 @@
 // Conformance checks: the stable IDs every verdict is reported under, with
-// the clause that requires each and whether it is a MUST or a SHOULD. The GKTP
-// verifier and the harness's flow checks both report CheckResults; the
-// catalogue below is what docs/checks.md documents.
+// the clause that requires each and whether it is a MUST or a SHOULD, all
+// from the one registry mikey/checks.def. The GKTP verifier and the
+// harness's flow checks both report CheckResults under a typed CheckId; the
+// catalogue is what docs/checks.md documents.
 #ifndef MCXTEST_MIKEY_CHECKS_H_
 #define MCXTEST_MIKEY_CHECKS_H_
 
+#include <array>
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,20 +17,49 @@
 namespace mcx::checks {
 
 enum class Requirement { kMust, kShould };
+enum class CheckScope { kMessage, kFlow };
+
+enum class CheckId : uint8_t {
+#define MCX_CHECK(e, ...) e,
+#include "mikey/checks.def"
+};
+
+inline constexpr std::string_view kCheckIdNames[] = {
+#define MCX_CHECK(e, id, ...) id,
+#include "mikey/checks.def"
+};
+inline constexpr size_t kCheckCount = std::size(kCheckIdNames);
+
+// The text ID reports carry ("HDR.VBIT").
+constexpr std::string_view CheckIdName(CheckId id) { return kCheckIdNames[static_cast<size_t>(id)]; }
+
+// The text IDs of a list of checks, for the tables (faults, defects, reason
+// codes) that name checks by CheckId but are read as text.
+template <size_t N>
+constexpr std::array<std::string_view, N> CheckIdNames(const CheckId (&ids)[N]) {
+  std::array<std::string_view, N> out{};
+  for (size_t i = 0; i < N; ++i) out[i] = CheckIdName(ids[i]);
+  return out;
+}
 enum class CheckStatus { kPass, kFail, kNotApplicable };
 
 const char* RequirementName(Requirement r);  // "MUST" / "SHOULD"
 const char* CheckStatusName(CheckStatus s);  // "pass" / "fail" / "n/a"
 
 struct CheckInfo {
+  CheckId check;
   std::string_view id;
   std::string_view clause;
   Requirement requirement;
+  CheckScope scope;
   std::string_view summary;
+  const char* expert;  // the dissector's expert-info text; null for flow checks
 };
 
-// Every check ID mcxtest reports, in documentation order.
+// Every check ID mcxtest reports, in documentation order (checks.def's).
 const std::vector<CheckInfo>& Catalogue();
+const CheckInfo& Info(CheckId id);
+// For IDs read from text (test cases, reason codes, reports): null if unknown.
 const CheckInfo* FindCheck(std::string_view id);
 
 struct CheckResult {
@@ -44,25 +77,25 @@ struct CheckResult {
   bool failed_must() const { return failed() && requirement == Requirement::kMust; }
 };
 
-// Accumulates results for catalogued IDs (an unknown ID is a programming
-// error and aborts, so reports never carry undocumented checks).
+// Accumulates results for registered checks: the typed ID means reports
+// never carry undocumented checks.
 class CheckList {
  public:
-  CheckResult& Pass(std::string_view id, std::string detail = "");
-  CheckResult& Fail(std::string_view id, std::string detail, std::string expected = "", std::string actual = "");
-  CheckResult& NotApplicable(std::string_view id, std::string detail = "");
+  CheckResult& Pass(CheckId id, std::string detail = "");
+  CheckResult& Fail(CheckId id, std::string detail, std::string expected = "", std::string actual = "");
+  CheckResult& NotApplicable(CheckId id, std::string detail = "");
   // Pass or Fail by `ok`.
-  CheckResult& Expect(bool ok, std::string_view id, std::string detail, std::string expected = "",
-                      std::string actual = "");
+  CheckResult& Expect(bool ok, CheckId id, std::string detail, std::string expected = "", std::string actual = "");
 
   const std::vector<CheckResult>& results() const { return results_; }
   std::vector<CheckResult>& mutable_results() { return results_; }
+  const CheckResult* Find(CheckId id) const { return Find(CheckIdName(id)); }
   const CheckResult* Find(std::string_view id) const;
   bool AnyMustFailed() const;
   std::vector<std::string> FailedIds() const;
 
  private:
-  CheckResult& Add(std::string_view id, CheckStatus status, std::string detail);
+  CheckResult& Add(CheckId id, CheckStatus status, std::string detail);
   std::vector<CheckResult> results_;
 };
 

@@ -226,11 +226,12 @@ struct Apply {
 constexpr Apply ApplyOf(SpecFault f) { return {f, nullptr}; }
 constexpr Apply ApplyOf(WireFault f) { return {nullptr, f}; }
 
-using namespace check_ids;
+using enum checks::CheckId;
 using enum FaultNeeds;
 
 #define MCX_GKTP_FAULT(e, name, uses, needs, apply, description, ...) \
-  constexpr std::string_view e##Checks[] = {__VA_ARGS__};
+  constexpr checks::CheckId e##Ids[] = {__VA_ARGS__};                   \
+  constexpr auto e##Checks = checks::CheckIdNames(e##Ids);
 #include "mikey/gktp_faults.def"
 
 const GktpFault kFaults[] = {

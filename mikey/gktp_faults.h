@@ -13,7 +13,7 @@
 #include "crypto/bytes.h"
 #include "crypto/result.h"
 #include "kms/key_lookup.h"
-#include "mikey/check_id_names.h"
+#include "mikey/checks.h"
 #include "mikey/gktp_builder.h"
 
 namespace mcx::mikey {

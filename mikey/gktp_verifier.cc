@@ -12,14 +12,9 @@
 namespace mcx::mikey {
 namespace {
 
+using checks::CheckId;
 using checks::CheckList;
 
-constexpr const char* kAfterParseIds[] = {
-    "HDR.VERSION", "HDR.DATATYPE", "HDR.VBIT",   "HDR.PRF",       "HDR.CSMAP",     "HDR.SPI",
-    "T.TYPE",      "T.WINDOW",     "RAND.LENGTH", "IDR.PRESENT",  "IDR.SENDER",    "IDR.RECIPIENT",
-    "IDR.KMS",     "SP.PROFILE",   "SAKKE.PARAMS", "SAKKE.DECAP", "SIGN.TYPE",     "SIGN.VALID",
-    "SIGN.TRUST",  "KEYID.PURPOSE", "GUKID.DERIVATION", "KEYPARAMS.DECRYPT", "KEYPARAMS.TYPE",
-    "KEYPARAMS.STATUS", "KEYPARAMS.TIMES", "KEYPARAMS.GROUPS", "EXT6.SELF"};
 
 std::string Hex32(uint32_t v) {
   char buf[16];
@@ -94,82 +89,84 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
 
   auto parsed = Parse(wire);
   if (!parsed.ok()) {
-    c.Fail("MIKEY.PARSE", parsed.error().ToString());
+    c.Fail(CheckId::kMikeyParse, parsed.error().ToString());
     // Another MIKEY version has another layout, so nothing else can be read;
     // its first octet still says which rule was broken.
     bool other_version = !wire.empty() && wire[0] != kMikeyVersion;
-    if (other_version) c.Fail("HDR.VERSION", "version " + Num(wire[0]), "1", Num(wire[0]));
-    for (const char* id : kAfterParseIds) {
-      if (other_version && std::string_view(id) == "HDR.VERSION") continue;
-      c.NotApplicable(id, "the message did not parse");
+    if (other_version) c.Fail(CheckId::kHdrVersion, "version " + Num(wire[0]), "1", Num(wire[0]));
+    // Every other per-message check, in registry order.
+    for (const checks::CheckInfo& info : checks::Catalogue()) {
+      if (info.scope != checks::CheckScope::kMessage || info.check == CheckId::kMikeyParse) continue;
+      if (other_version && info.check == CheckId::kHdrVersion) continue;
+      c.NotApplicable(info.check, "the message did not parse");
     }
     return v;
   }
-  c.Pass("MIKEY.PARSE", Num(wire.size()) + " octets, " + Num(parsed->payloads.size()) + " payloads");
+  c.Pass(CheckId::kMikeyParse, Num(wire.size()) + " octets, " + Num(parsed->payloads.size()) + " payloads");
   v.message = std::move(parsed).value();
   const Message& m = *v.message;
   const CommonHeader& hdr = m.hdr;
   v.csb_id = hdr.csb_id;
 
   // ---- header
-  c.Expect(hdr.version == kMikeyVersion, "HDR.VERSION", "version " + Num(hdr.version), "1", Num(hdr.version));
-  c.Expect(hdr.data_type == kDataTypeSakkeMessage, "HDR.DATATYPE", "data type " + Num(hdr.data_type), "26",
+  c.Expect(hdr.version == kMikeyVersion, CheckId::kHdrVersion, "version " + Num(hdr.version), "1", Num(hdr.version));
+  c.Expect(hdr.data_type == kDataTypeSakkeMessage, CheckId::kHdrDataType, "data type " + Num(hdr.data_type), "26",
            Num(hdr.data_type));
-  c.Expect(!hdr.v_flag, "HDR.VBIT", hdr.v_flag ? "V bit set: asks one-to-many receivers for a verification message"
+  c.Expect(!hdr.v_flag, CheckId::kHdrVBit, hdr.v_flag ? "V bit set: asks one-to-many receivers for a verification message"
                                               : "V bit clear",
            "0", hdr.v_flag ? "1" : "0");
-  c.Expect(hdr.prf_func == kPrfHmacSha256, "HDR.PRF", "PRF function " + Num(hdr.prf_func), "1", Num(hdr.prf_func));
+  c.Expect(hdr.prf_func == kPrfHmacSha256, CheckId::kHdrPrf, "PRF function " + Num(hdr.prf_func), "1", Num(hdr.prf_func));
 
   std::optional<uint32_t> spi_key_id;
   std::optional<uint32_t> spi_guk_id;
   if (const auto* generic = std::get_if<GenericIdMap>(&hdr.cs_id_map)) {
     if (generic->entries.size() != 1) {
-      c.Fail("HDR.CSMAP", "GENERIC-ID map with " + Num(generic->entries.size()) + " crypto sessions", "1",
+      c.Fail(CheckId::kHdrCsMap, "GENERIC-ID map with " + Num(generic->entries.size()) + " crypto sessions", "1",
              Num(generic->entries.size()));
-      c.NotApplicable("HDR.SPI", "no single crypto session");
+      c.NotApplicable(CheckId::kHdrSpi, "no single crypto session");
     } else {
       const GenericIdEntry& e = generic->entries[0];
       v.cs_id = e.cs_id;
       bool cs_ok = (e.cs_id == 4 || e.cs_id == 5) && e.prot_type == 0;
-      c.Expect(cs_ok, "HDR.CSMAP",
+      c.Expect(cs_ok, CheckId::kHdrCsMap,
                "GENERIC-ID, CS-ID " + Num(e.cs_id) + ", protocol " + Num(e.prot_type),
                "CS-ID 4 or 5, protocol 0 (SRTP)", "CS-ID " + Num(e.cs_id) + ", protocol " + Num(e.prot_type));
       spi_key_id = e.SpiKeyId();
       spi_guk_id = e.SpiGukId();
       if (e.spi.size() != 8) {
-        c.Fail("HDR.SPI", "SPI has " + Num(e.spi.size()) + " octets", "8 octets GMK-ID || GUK-ID",
+        c.Fail(CheckId::kHdrSpi, "SPI has " + Num(e.spi.size()) + " octets", "8 octets GMK-ID || GUK-ID",
                ToHex(e.spi));
       } else {
-        c.Expect(*spi_guk_id == hdr.csb_id, "HDR.SPI",
+        c.Expect(*spi_guk_id == hdr.csb_id, CheckId::kHdrSpi,
                  "SPI GMK-ID " + Hex32(*spi_key_id) + ", GUK-ID " + Hex32(*spi_guk_id), Hex32(hdr.csb_id),
                  Hex32(*spi_guk_id));
       }
     }
   } else if (std::holds_alternative<EmptyMap>(hdr.cs_id_map)) {
-    c.Pass("HDR.CSMAP", "empty map (type 1, #CS 0): default policy");
-    c.NotApplicable("HDR.SPI", "empty CS ID map carries no SPI");
+    c.Pass(CheckId::kHdrCsMap, "empty map (type 1, #CS 0): default policy");
+    c.NotApplicable(CheckId::kHdrSpi, "empty CS ID map carries no SPI");
   } else {
     const auto& srtp = std::get<SrtpIdMap>(hdr.cs_id_map);
-    c.Pass("HDR.CSMAP", "SRTP-ID map (type 0) with " + Num(srtp.entries.size()) +
+    c.Pass(CheckId::kHdrCsMap, "SRTP-ID map (type 0) with " + Num(srtp.entries.size()) +
                             " sessions: the Rel-13 format some interworking functions expect");
-    c.NotApplicable("HDR.SPI", "SRTP-ID map carries no SPI");
+    c.NotApplicable(CheckId::kHdrSpi, "SRTP-ID map carries no SPI");
   }
 
   // ---- T and RAND
   const TimestampPayload* t = m.Find<TimestampPayload>();
   if (t == nullptr) {
-    c.Fail("T.TYPE", "no T payload", "T payload, NTP-UTC", "absent");
+    c.Fail(CheckId::kTType, "no T payload", "T payload, NTP-UTC", "absent");
   } else {
-    c.Expect(t->ts_type == TsType::kNtpUtc, "T.TYPE", "TS type " + Num(static_cast<uint8_t>(t->ts_type)), "0 (NTP-UTC)",
+    c.Expect(t->ts_type == TsType::kNtpUtc, CheckId::kTType, "TS type " + Num(static_cast<uint8_t>(t->ts_type)), "0 (NTP-UTC)",
              Num(static_cast<uint8_t>(t->ts_type)));
     if (t->ts_type != TsType::kCounter) v.t_ntp_seconds = t->value >> 32;
   }
   const RandPayload* rand = m.Find<RandPayload>();
   if (rand == nullptr) {
-    c.Fail("RAND.LENGTH", "no RAND payload", ">= 16 octets", "absent");
+    c.Fail(CheckId::kRandLength, "no RAND payload", ">= 16 octets", "absent");
   } else {
     v.rand = rand->rand;
-    c.Expect(rand->rand.size() >= 16, "RAND.LENGTH", Num(rand->rand.size()) + " octets", ">= 16",
+    c.Expect(rand->rand.size() >= 16, CheckId::kRandLength, Num(rand->rand.size()) + " octets", ">= 16",
              Num(rand->rand.size()));
   }
 
@@ -187,7 +184,7 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
     note("IDRr", idrr.size());
     note("IDRkmsi", kmsi.size());
     note("IDRkmsr", kmsr.size());
-    c.Expect(missing.empty(), "IDR.PRESENT", missing.empty() ? "IDRi, IDRr, IDRkmsi, IDRkmsr present" : missing,
+    c.Expect(missing.empty(), CheckId::kIdrPresent, missing.empty() ? "IDRi, IDRr, IDRkmsi, IDRkmsr present" : missing,
              "one each of IDRi, IDRr, IDRkmsi, IDRkmsr", missing);
   }
 
@@ -213,14 +210,14 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
       problem = "IDRkmsi names " + *named_kmsi + ", a KMS the key store does not know";
     }
     if (!named_kmsi || !named_kmsr) {
-      c.Fail("IDR.KMS", "IDRkmsi/IDRkmsr missing", "both KMS URIs", "missing");
+      c.Fail(CheckId::kIdrKms, "IDRkmsi/IDRkmsr missing", "both KMS URIs", "missing");
     } else if (problem.empty() && options.expected_sender_kms_uri && *named_kmsi != *options.expected_sender_kms_uri) {
-      c.Fail("IDR.KMS",
+      c.Fail(CheckId::kIdrKms,
              "IDRkmsi names " + *named_kmsi + ", but the sender " +
                  options.expected_sender_uri.value_or("expected") + " belongs to " + *options.expected_sender_kms_uri,
              *options.expected_sender_kms_uri, *named_kmsi);
     } else {
-      c.Expect(problem.empty(), "IDR.KMS", problem.empty() ? "sender KMS " + *named_kmsi + ", receiver KMS " + *named_kmsr : problem,
+      c.Expect(problem.empty(), CheckId::kIdrKms, problem.empty() ? "sender KMS " + *named_kmsi + ", receiver KMS " + *named_kmsr : problem,
                v.recipient_kms_uri.value_or("?"), *named_kmsr);
     }
   }
@@ -249,19 +246,19 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
 
   // T.WINDOW: the clock, then the key period.
   if (!v.t_ntp_seconds) {
-    c.Fail("T.WINDOW", "no NTP time to check", "an NTP-UTC T", "none");
+    c.Fail(CheckId::kTWindow, "no NTP time to check", "an NTP-UTC T", "none");
   } else if (options.now_ntp_seconds &&
              (*v.t_ntp_seconds + options.max_clock_skew_seconds < *options.now_ntp_seconds ||
               *v.t_ntp_seconds > *options.now_ntp_seconds + options.max_clock_skew_seconds)) {
-    c.Fail("T.WINDOW", "T is more than " + Num(options.max_clock_skew_seconds) + " s from the receiver's clock",
+    c.Fail(CheckId::kTWindow, "T is more than " + Num(options.max_clock_skew_seconds) + " s from the receiver's clock",
            Num(*options.now_ntp_seconds) + " +/- " + Num(options.max_clock_skew_seconds), Num(*v.t_ntp_seconds));
   } else if (!recipient_period) {
-    c.Fail("T.WINDOW", "T lies in no key period of the receiver's KMS", "a key period", Num(*v.t_ntp_seconds));
+    c.Fail(CheckId::kTWindow, "T lies in no key period of the receiver's KMS", "a key period", Num(*v.t_ntp_seconds));
   } else if (!recipient_keys) {
-    c.Fail("T.WINDOW", "the receiver holds no keys for key period " + Num(*recipient_period),
+    c.Fail(CheckId::kTWindow, "the receiver holds no keys for key period " + Num(*recipient_period),
            "a provisioned key period", Num(*recipient_period));
   } else {
-    c.Pass("T.WINDOW", "T " + Num(*v.t_ntp_seconds) + " in key period " + Num(*recipient_period) +
+    c.Pass(CheckId::kTWindow, "T " + Num(*v.t_ntp_seconds) + " in key period " + Num(*recipient_period) +
                            (options.now_ntp_seconds ? "" : " (no receiver clock given)"));
   }
 
@@ -272,21 +269,21 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
                                    recipient_kms->user_key_offset, *recipient_period});
   }
   if (idrr.size() != 1) {
-    c.Fail("IDR.RECIPIENT", "no single IDRr", options.recipient_uri, Num(idrr.size()) + " IDRr payloads");
+    c.Fail(CheckId::kIdrRecipient, "no single IDRr", options.recipient_uri, Num(idrr.size()) + " IDRr payloads");
   } else if (idrr[0]->role == static_cast<uint8_t>(IdRole::kIdrr)) {
     std::string named = IdText(*idrr[0]);
-    c.Expect(named == options.recipient_uri, "IDR.RECIPIENT", "IDRr " + named, options.recipient_uri, named);
+    c.Expect(named == options.recipient_uri, CheckId::kIdrRecipient, "IDRr " + named, options.recipient_uri, named);
   } else if (!recipient_uid) {
-    c.Fail("IDR.RECIPIENT", "cannot compute the receiver's UID (KMS or key period unknown)", "UID", ToHex(idrr[0]->id));
+    c.Fail(CheckId::kIdrRecipient, "cannot compute the receiver's UID (KMS or key period unknown)", "UID", ToHex(idrr[0]->id));
   } else {
-    c.Expect(idrr[0]->id == *recipient_uid, "IDR.RECIPIENT", "IDRr carries the receiver's UID for key period " +
+    c.Expect(idrr[0]->id == *recipient_uid, CheckId::kIdrRecipient, "IDRr carries the receiver's UID for key period " +
                  Num(*recipient_period), ToHex(*recipient_uid), ToHex(idrr[0]->id));
   }
 
   // IDRi: the signer. Its UID is what the signature is made for.
   std::optional<Bytes> signer_uid;
   if (idri.size() != 1) {
-    c.Fail("IDR.SENDER", "no single IDRi", options.expected_sender_uri.value_or("one IDRi"),
+    c.Fail(CheckId::kIdrSender, "no single IDRi", options.expected_sender_uri.value_or("one IDRi"),
            Num(idri.size()) + " IDRi payloads");
   } else {
     const IdrPayload& i = *idri[0];
@@ -311,14 +308,14 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
     }
     if (options.expected_sender_uri) {
       bool ok = v.sender_uri && *v.sender_uri == *options.expected_sender_uri;
-      c.Expect(ok, "IDR.SENDER",
+      c.Expect(ok, CheckId::kIdrSender,
                ok ? "signed by " + *v.sender_uri
                   : "IDRi does not name the expected sender " + *options.expected_sender_uri,
                *options.expected_sender_uri, v.sender_uri.value_or(IdText(i)));
     } else if (v.sender_uri) {
-      c.Pass("IDR.SENDER", "IDRi names " + *v.sender_uri + " (no expected sender given)");
+      c.Pass(CheckId::kIdrSender, "IDRi names " + *v.sender_uri + " (no expected sender given)");
     } else {
-      c.NotApplicable("IDR.SENDER", "sender hidden behind UID " + ToHex(i.id) + " and no expected sender given");
+      c.NotApplicable(CheckId::kIdrSender, "sender hidden behind UID " + ToHex(i.id) + " and no expected sender given");
     }
   }
 
@@ -326,48 +323,48 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
   if (const SpPayload* sp = m.Find<SpPayload>()) {
     std::string mismatch;
     bool ok = PolicyMatchesDefault(*sp, &mismatch);
-    c.Expect(ok, "SP.PROFILE", ok ? "default group profile (Table E.2-1)" : mismatch, "Table E.2-1 profile", mismatch);
+    c.Expect(ok, CheckId::kSpProfile, ok ? "default group profile (Table E.2-1)" : mismatch, "Table E.2-1 profile", mismatch);
   } else {
-    c.NotApplicable("SP.PROFILE", "no SP payload: default policy applies");
+    c.NotApplicable(CheckId::kSpProfile, "no SP payload: default policy applies");
   }
 
   // ---- SIGN
   const SignPayload* sign = m.payloads.empty() ? nullptr : m.payloads.back().As<SignPayload>();
   bool sign_shape_ok = sign && sign->s_type == kSignTypeEccsi && sign->signature.size() == kEccsiSignatureSize;
   if (!sign) {
-    c.Fail("SIGN.TYPE", "no SIGN payload", "SIGN, S type 2, 129 octets", "absent");
+    c.Fail(CheckId::kSignType, "no SIGN payload", "SIGN, S type 2, 129 octets", "absent");
   } else {
-    c.Expect(sign_shape_ok, "SIGN.TYPE",
+    c.Expect(sign_shape_ok, CheckId::kSignType,
              "S type " + Num(sign->s_type) + ", " + Num(sign->signature.size()) + " octets", "S type 2, 129 octets",
              "S type " + Num(sign->s_type) + ", " + Num(sign->signature.size()) + " octets");
   }
   if (!sign_shape_ok || !m.signed_length) {
-    c.Fail("SIGN.VALID", "no ECCSI signature to verify", "valid ECCSI signature", "absent or malformed");
+    c.Fail(CheckId::kSignValid, "no ECCSI signature to verify", "valid ECCSI signature", "absent or malformed");
   } else if (!sender_kms) {
-    c.Fail("SIGN.VALID", "the signer's KMS (" + named_kmsi.value_or("unnamed") + ") is not in the key store",
+    c.Fail(CheckId::kSignValid, "the signer's KMS (" + named_kmsi.value_or("unnamed") + ") is not in the key store",
            "a known KMS", named_kmsi.value_or("none"));
   } else if (!signer_uid) {
-    c.Fail("SIGN.VALID", "the signer's UID cannot be determined", "signer UID", "unknown");
+    c.Fail(CheckId::kSignValid, "the signer's UID cannot be determined", "signer UID", "unknown");
   } else {
     auto cache = CacheFor(sender_kms->kms_uri);
     Status s = cache.ok() ? cache->eccsi->Verify(*signer_uid, wire.subspan(0, *m.signed_length), sign->signature)
                           : Status(cache.error());
-    c.Expect(s.ok(), "SIGN.VALID",
+    c.Expect(s.ok(), CheckId::kSignValid,
              s.ok() ? "ECCSI signature valid for UID " + ToHex(*signer_uid).substr(0, 16) + "... under " +
                           sender_kms->kms_uri
                     : "ECCSI verification failed: " + s.error().message(),
              "valid", s.ok() ? "valid" : "invalid");
   }
   if (!named_kmsi || !v.recipient_kms_uri) {
-    c.Fail("SIGN.TRUST", "signer or receiver KMS unknown", "a trusted KMS", named_kmsi.value_or("none"));
+    c.Fail(CheckId::kSignTrust, "signer or receiver KMS unknown", "a trusted KMS", named_kmsi.value_or("none"));
   } else if (*named_kmsi == *v.recipient_kms_uri) {
-    c.Pass("SIGN.TRUST", "signed under the receiver's own KMS");
+    c.Pass(CheckId::kSignTrust, "signed under the receiver's own KMS");
   } else {
     bool trusted = false;
     if (auto certs = store_.TrustedExternalCertificates(*v.recipient_kms_uri); certs.ok()) {
       for (const auto& cert : *certs) trusted = trusted || cert.kms_uri == *named_kmsi;
     }
-    c.Expect(trusted, "SIGN.TRUST",
+    c.Expect(trusted, CheckId::kSignTrust,
              trusted ? "signer's KMS " + *named_kmsi + " is a trusted external KMS"
                      : "signer's KMS " + *named_kmsi + " is not trusted by " + *v.recipient_kms_uri,
              "own or trusted external KMS", *named_kmsi);
@@ -376,15 +373,15 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
   // ---- SAKKE
   const SakkePayload* sakke = m.Find<SakkePayload>();
   if (!sakke) {
-    c.Fail("SAKKE.PARAMS", "no SAKKE payload", "SAKKE payload", "absent");
-    c.Fail("SAKKE.DECAP", "no SAKKE payload", "decapsulation", "absent");
+    c.Fail(CheckId::kSakkeParams, "no SAKKE payload", "SAKKE payload", "absent");
+    c.Fail(CheckId::kSakkeDecap, "no SAKKE payload", "decapsulation", "absent");
   } else {
     bool ok = sakke->params == 1 && sakke->id_scheme == 2 && sakke->data.size() == sakke::kEncapsulatedSize;
     std::string actual = "set " + Num(sakke->params) + ", scheme " + Num(sakke->id_scheme) + ", " +
                          Num(sakke->data.size()) + " octets";
-    c.Expect(ok, "SAKKE.PARAMS", actual, "set 1, scheme 2, 273 octets", actual);
+    c.Expect(ok, CheckId::kSakkeParams, actual, "set 1, scheme 2, 273 octets", actual);
     if (!recipient_keys || !recipient_uid) {
-      c.Fail("SAKKE.DECAP", "no RSK of the receiver for the key period of T", "receiver RSK", "none");
+      c.Fail(CheckId::kSakkeDecap, "no RSK of the receiver for the key period of T", "receiver RSK", "none");
     } else {
       auto cache = CacheFor(recipient_kms->kms_uri);
       Result<SecretBytes> ssv =
@@ -392,9 +389,9 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
                      : Result<SecretBytes>(cache.error());
       if (ssv.ok() && ssv->size() == 16) {
         v.gmk = std::move(ssv).value();
-        c.Pass("SAKKE.DECAP", "a 16-octet GMK decapsulated with the receiver's RSK");
+        c.Pass(CheckId::kSakkeDecap, "a 16-octet GMK decapsulated with the receiver's RSK");
       } else {
-        c.Fail("SAKKE.DECAP", ssv.ok() ? "decapsulated key is not 16 octets" : ssv.error().message(), "the GMK",
+        c.Fail(CheckId::kSakkeDecap, ssv.ok() ? "decapsulated key is not 16 octets" : ssv.error().message(), "the GMK",
                "decapsulation failed");
       }
     }
@@ -415,20 +412,20 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
       problem += (problem.empty() ? "" : "; ") + std::string("key ID purpose tag ") + Num(PurposeTagOf(*v.gmk_id)) +
                  " (" + KeyPurposeName(PurposeTagOf(*v.gmk_id)) + ")";
     }
-    c.Expect(problem.empty(), "KEYID.PURPOSE", problem.empty() ? "purpose tag 0 (GMK)" : problem, "0 (GMK)", problem);
+    c.Expect(problem.empty(), CheckId::kKeyIdPurpose, problem.empty() ? "purpose tag 0 (GMK)" : problem, "0 (GMK)", problem);
   }
   if (!v.gmk) {
-    c.Fail("GUKID.DERIVATION", "the GMK was not recovered", Hex32(hdr.csb_id), "unknown");
+    c.Fail(CheckId::kGukIdDerivation, "the GMK was not recovered", Hex32(hdr.csb_id), "unknown");
   } else if (spi_key_id) {
     auto expected = GukIdFromGmkId(v.gmk->span(), *spi_key_id, options.recipient_uri);
     bool ok = expected.ok() && *expected == hdr.csb_id;
-    c.Expect(ok, "GUKID.DERIVATION",
+    c.Expect(ok, CheckId::kGukIdDerivation,
              ok ? "GUK-ID " + Hex32(hdr.csb_id) + " derives from GMK-ID " + Hex32(*spi_key_id) + " and " +
                       options.recipient_uri
                 : "CSB-ID is not the GUK-ID of GMK-ID " + Hex32(*spi_key_id) + " for " + options.recipient_uri,
              expected.ok() ? Hex32(*expected) : "?", Hex32(hdr.csb_id));
   } else {
-    c.NotApplicable("GUKID.DERIVATION", "no GMK-ID in the message; recovered GMK-ID " +
+    c.NotApplicable(CheckId::kGukIdDerivation, "no GMK-ID in the message; recovered GMK-ID " +
                                             (v.gmk_id ? Hex32(*v.gmk_id) : std::string("?")) +
                                             " (cross-checked by FLOW.SAME_GMK)");
   }
@@ -436,52 +433,52 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
   // ---- key parameters (extension type 7)
   const GeneralExtPayload* ext7 = m.FindExtension(kExtTypeKeyParameters);
   if (!ext7) {
-    for (const char* id : {"KEYPARAMS.DECRYPT", "KEYPARAMS.TYPE", "KEYPARAMS.STATUS", "KEYPARAMS.TIMES",
-                           "KEYPARAMS.GROUPS"}) {
+    for (CheckId id : {CheckId::kKeyParamsDecrypt, CheckId::kKeyParamsType, CheckId::kKeyParamsStatus, CheckId::kKeyParamsTimes,
+                           CheckId::kKeyParamsGroups}) {
       c.NotApplicable(id, "no key-parameters extension");
     }
   } else {
     if (const auto* prot = std::get_if<ProtectedPayload>(&ext7->content)) {
       if (!v.gmk) {
-        c.Fail("KEYPARAMS.DECRYPT", "the GMK was not recovered", "decryptable", "no key");
+        c.Fail(CheckId::kKeyParamsDecrypt, "the GMK was not recovered", "decryptable", "no key");
       } else if (prot->dppk_id != hdr.csb_id) {
-        c.Fail("KEYPARAMS.DECRYPT", "DPPK-ID is not the CSB-ID", Hex32(hdr.csb_id), Hex32(prot->dppk_id));
+        c.Fail(CheckId::kKeyParamsDecrypt, "DPPK-ID is not the CSB-ID", Hex32(hdr.csb_id), Hex32(prot->dppk_id));
       } else if (auto kp = DecryptKeyParameters(*prot, v.gmk->span()); kp.ok()) {
         v.key_params = *kp;
-        c.Pass("KEYPARAMS.DECRYPT", "AES-128-GCM tag valid under the DPCK");
+        c.Pass(CheckId::kKeyParamsDecrypt, "AES-128-GCM tag valid under the DPCK");
       } else {
-        c.Fail("KEYPARAMS.DECRYPT", kp.error().message(), "valid GCM tag", "invalid");
+        c.Fail(CheckId::kKeyParamsDecrypt, kp.error().message(), "valid GCM tag", "invalid");
       }
     } else if (const auto* clear = std::get_if<ClearKeyParameters>(&ext7->content)) {
       v.key_params = clear->params;
-      c.NotApplicable("KEYPARAMS.DECRYPT", "Rel-13 key parameters in clear");
+      c.NotApplicable(CheckId::kKeyParamsDecrypt, "Rel-13 key parameters in clear");
     } else {
-      c.Fail("KEYPARAMS.DECRYPT", "extension type 7 content not understood", "key parameters", "opaque");
+      c.Fail(CheckId::kKeyParamsDecrypt, "extension type 7 content not understood", "key parameters", "opaque");
     }
     if (!v.key_params) {
-      for (const char* id : {"KEYPARAMS.TYPE", "KEYPARAMS.STATUS", "KEYPARAMS.TIMES", "KEYPARAMS.GROUPS"}) {
+      for (CheckId id : {CheckId::kKeyParamsType, CheckId::kKeyParamsStatus, CheckId::kKeyParamsTimes, CheckId::kKeyParamsGroups}) {
         c.Fail(id, "key parameters could not be read", "readable key parameters", "unreadable");
       }
     } else {
       const KeyParameters& kp = *v.key_params;
-      c.Expect(kp.key_type == static_cast<uint8_t>(KeyPurpose::kGmk), "KEYPARAMS.TYPE",
+      c.Expect(kp.key_type == static_cast<uint8_t>(KeyPurpose::kGmk), CheckId::kKeyParamsType,
                std::string("key type ") + KeyPurposeName(kp.key_type), "GMK (0)", Num(kp.key_type));
       bool valid = (kp.status & kKeyStatusValid) != 0;
-      c.Expect(valid, "KEYPARAMS.STATUS", valid ? "status valid" : "status does not mark the key valid (revoked)",
+      c.Expect(valid, CheckId::kKeyParamsStatus, valid ? "status valid" : "status does not mark the key valid (revoked)",
                "valid bit set", Hex32(kp.status));
       std::optional<uint64_t> now = options.now_ntp_seconds ? options.now_ntp_seconds : v.t_ntp_seconds;
       if (!now) {
-        c.NotApplicable("KEYPARAMS.TIMES", "no time to compare against");
+        c.NotApplicable(CheckId::kKeyParamsTimes, "no time to compare against");
       } else if (kp.activation_time != 0 && *now < kp.activation_time) {
-        c.Fail("KEYPARAMS.TIMES", "key not yet active", ">= " + Num(kp.activation_time), Num(*now));
+        c.Fail(CheckId::kKeyParamsTimes, "key not yet active", ">= " + Num(kp.activation_time), Num(*now));
       } else if (kp.expiry_time != 0 && *now >= kp.expiry_time) {
-        c.Fail("KEYPARAMS.TIMES", "key expired", "< " + Num(kp.expiry_time), Num(*now));
+        c.Fail(CheckId::kKeyParamsTimes, "key expired", "< " + Num(kp.expiry_time), Num(*now));
       } else {
-        c.Pass("KEYPARAMS.TIMES", "activation " + Num(kp.activation_time) + ", expiry " + Num(kp.expiry_time) +
+        c.Pass(CheckId::kKeyParamsTimes, "activation " + Num(kp.activation_time) + ", expiry " + Num(kp.expiry_time) +
                                       " (0 = unset)");
       }
       if (!options.expected_group_id) {
-        c.NotApplicable("KEYPARAMS.GROUPS", "no expected group given");
+        c.NotApplicable(CheckId::kKeyParamsGroups, "no expected group given");
       } else {
         bool found = false;
         std::string listed;
@@ -490,7 +487,7 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
           listed += (listed.empty() ? "" : ", ") + id;
           found = found || id == *options.expected_group_id;
         }
-        c.Expect(found, "KEYPARAMS.GROUPS", found ? "names " + *options.expected_group_id : "group not named",
+        c.Expect(found, CheckId::kKeyParamsGroups, found ? "names " + *options.expected_group_id : "group not named",
                  *options.expected_group_id, listed.empty() ? "none" : listed);
       }
     }
@@ -499,11 +496,11 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
   // ---- SAKKE-to-self (extension type 6)
   const GeneralExtPayload* ext6 = m.FindExtension(kExtTypeSakkeToSelf);
   if (!ext6) {
-    c.NotApplicable("EXT6.SELF", "no SAKKE-to-self extension");
+    c.NotApplicable(CheckId::kExt6Self, "no SAKKE-to-self extension");
   } else if (const auto* self = std::get_if<SakkePayload>(&ext6->content)) {
     bool shape = self->params == 1 && self->id_scheme == 2 && self->data.size() == sakke::kEncapsulatedSize;
     if (!shape) {
-      c.Fail("EXT6.SELF", "malformed SAKKE-to-self payload", "set 1, scheme 2, 273 octets",
+      c.Fail(CheckId::kExt6Self, "malformed SAKKE-to-self payload", "set 1, scheme 2, 273 octets",
              Num(self->data.size()) + " octets");
     } else if (v.sender_uri && sender_kms && sender_period && signer_uid && v.gmk) {
       auto keys = store_.KeySet(sender_kms->kms_uri, *v.sender_uri, *sender_period);
@@ -511,16 +508,16 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
       if (keys.ok() && cache.ok()) {
         auto ssv = cache->sakke->Decapsulate(*signer_uid, (*keys)->user_decrypt_key.span(), self->data);
         bool same = ssv.ok() && *ssv == *v.gmk;
-        c.Expect(same, "EXT6.SELF", same ? "decapsulates to the same GMK for the sender" : "does not carry the GMK to the sender",
+        c.Expect(same, CheckId::kExt6Self, same ? "decapsulates to the same GMK for the sender" : "does not carry the GMK to the sender",
                  "the GMK", ssv.ok() ? "another key" : "decapsulation failed");
       } else {
-        c.Pass("EXT6.SELF", "well-formed (the sender's RSK is not available to check it)");
+        c.Pass(CheckId::kExt6Self, "well-formed (the sender's RSK is not available to check it)");
       }
     } else {
-      c.Pass("EXT6.SELF", "well-formed (sender or GMK unknown: not decapsulated)");
+      c.Pass(CheckId::kExt6Self, "well-formed (sender or GMK unknown: not decapsulated)");
     }
   } else {
-    c.Fail("EXT6.SELF", "extension type 6 content is not a SAKKE payload", "SAKKE payload", "other");
+    c.Fail(CheckId::kExt6Self, "extension type 6 content is not a SAKKE payload", "SAKKE payload", "other");
   }
   return v;
 }

@@ -33,6 +33,7 @@
 namespace mcx::engine {
 namespace {
 
+using checks::CheckId;
 using checks::CheckList;
 using shim::Party;
 using scenario::Scenario;
@@ -331,7 +332,7 @@ void CheckKeyedSet(CheckList& flow, const std::vector<Verified>& msgs, const std
     return s.empty() ? std::string("none") : s;
   };
   bool ok = missing.empty() && extra.empty();
-  flow.Expect(ok, "FLOW.COVERAGE",
+  flow.Expect(ok, CheckId::kFlowCoverage,
               ok ? std::to_string(actual.size()) + " " + what + ", one per affiliated member"
                  : "missing: " + join(missing) + "; unexpected or duplicate: " + join(extra),
               join({expected.begin(), expected.end()}), join({actual.begin(), actual.end()}));
@@ -360,10 +361,10 @@ void CheckSameKey(CheckList& flow, const std::vector<const Verified*>& msgs,
     }
   }
   if (msgs.empty() && !reference_key) {
-    flow.NotApplicable("FLOW.SAME_GMK", "no key was distributed");
+    flow.NotApplicable(CheckId::kFlowSameGmk, "no key was distributed");
     return;
   }
-  flow.Expect(problem.empty(), "FLOW.SAME_GMK",
+  flow.Expect(problem.empty(), CheckId::kFlowSameGmk,
               problem.empty() ? "all " + std::to_string(msgs.size()) + " recipients hold GMK-ID " +
                                     (first_id ? Hex32(*first_id) : std::string("?"))
                               : problem,
@@ -377,14 +378,14 @@ void CheckSigner(CheckList& flow, const std::vector<Verified>& msgs, const std::
     bool ok = sender && sender->status == checks::CheckStatus::kPass && sig &&
               sig->status == checks::CheckStatus::kPass;
     if (!ok) {
-      flow.Fail("FLOW.SIGNER",
+      flow.Fail(CheckId::kFlowSigner,
                 "the step-" + std::to_string(m.record.step) + " GKTP to " + m.record.to + " is not validly signed by " +
                     signer,
                 signer, m.verification.sender_uri.value_or("unknown signer"));
       return;
     }
   }
-  flow.Pass("FLOW.SIGNER", "every GKTP validly signed by " + signer);
+  flow.Pass(CheckId::kFlowSigner, "every GKTP validly signed by " + signer);
 }
 
 // ---------------------------------------------------------------- the run
@@ -408,7 +409,7 @@ class CaseRunner {
       return std::nullopt;
     }
     if (reply.malformed) {
-      flow_.Fail("SUT.RESPONSE", reply.malformed->message(), C::kExpectedAnswer, malformed);
+      flow_.Fail(CheckId::kSutResponse, reply.malformed->message(), C::kExpectedAnswer, malformed);
       Fail(Verdict::kError, "protocol-error: " + reply.malformed->message());
       return std::nullopt;
     }
@@ -480,7 +481,7 @@ void CaseRunner::CallFailed(const shim::CallOutcome& out) {
     Fail(Verdict::kSkipped, out.detail);
     return;
   }
-  flow_.Fail("SUT.RESPONSE", std::string(shim::CallFailureName(out.failure)) + ": " + out.detail, "an answer",
+  flow_.Fail(CheckId::kSutResponse, std::string(shim::CallFailureName(out.failure)) + ": " + out.detail, "an answer",
              shim::CallFailureName(out.failure));
   Fail(out.failure == shim::CallFailure::kShimError ? Verdict::kFailed : Verdict::kError,
        std::string(shim::CallFailureName(out.failure)) + ": " + out.detail);
@@ -542,7 +543,7 @@ void CaseRunner::RunPrimaryGms() {
         break;
       }
     }
-    flow_.Expect(problem.empty(), "FLOW.ORDER", problem.empty() ? "steps in procedure order" : problem,
+    flow_.Expect(problem.empty(), CheckId::kFlowOrder, problem.empty() ? "steps in procedure order" : problem,
                  multi ? "7, then 14" : "14", problem);
   }
 
@@ -571,11 +572,11 @@ void CaseRunner::RunPrimaryGms() {
         if (c && c->failed()) problem = std::string(id) + ": " + c->detail;
       }
     }
-    flow_.Expect(problem.empty(), "FLOW.PARTNER_KEYING",
+    flow_.Expect(problem.empty(), CheckId::kFlowPartnerKeying,
                  problem.empty() ? "step 7 keyed to the partner GMS identity and URI" : problem,
                  world_->partner_gms->uri, problem);
   } else {
-    flow_.NotApplicable("FLOW.PARTNER_KEYING", "single-domain procedure");
+    flow_.NotApplicable(CheckId::kFlowPartnerKeying, "single-domain procedure");
   }
   CheckSigner(flow_, sent, world_->primary_gms.uri);
 
@@ -622,9 +623,9 @@ void CaseRunner::RunPrimaryGms() {
       }
     }
     if (s_.procedure == scenario::Procedure::kGroupCreation) {
-      flow_.NotApplicable("FLOW.NEW_GMK", "group creation has no earlier key");
+      flow_.NotApplicable(CheckId::kFlowNewGmk, "group creation has no earlier key");
     } else {
-      flow_.Expect(problem.empty(), "FLOW.NEW_GMK", problem.empty() ? "the GMK is new" : problem,
+      flow_.Expect(problem.empty(), CheckId::kFlowNewGmk, problem.empty() ? "the GMK is new" : problem,
                    "a key no constituent group uses", problem);
     }
   }
@@ -710,10 +711,10 @@ void CaseRunner::RunPartnerGms() {
     bool ok = parsed->rejected && parsed->gktps.empty();
     if (ok) {
       bool judge = r_.control.status != ControlStatus::kRejected;
-      CheckRejection(flow_, "PARTNER.REJECT", parsed->reason, judge ? parsed->reason_code : "",
+      CheckRejection(flow_, CheckId::kPartnerReject, parsed->reason, judge ? parsed->reason_code : "",
                      delivered[0].verification.checks.results(), s_.expect.failing_checks);
     } else {
-      flow_.Fail("PARTNER.REJECT",
+      flow_.Fail(CheckId::kPartnerReject,
                  "re-keyed " + std::to_string(parsed->gktps.size()) + " users after an invalid step-7 payload (" +
                      s_.injection.mutation + ")",
                  "rejection, nothing sent", std::to_string(parsed->gktps.size()) + " GKTPs sent");
@@ -724,7 +725,7 @@ void CaseRunner::RunPartnerGms() {
     return;
   }
   if (parsed->rejected) {
-    flow_.Fail("FLOW.COVERAGE", "rejected a valid step-7 payload: " + parsed->reason, "step-11 GKTPs", "rejection");
+    flow_.Fail(CheckId::kFlowCoverage, "rejected a valid step-7 payload: " + parsed->reason, "step-11 GKTPs", "rejection");
     return;
   }
   std::vector<Verified> sent =
@@ -734,7 +735,7 @@ void CaseRunner::RunPartnerGms() {
     for (const auto& g : parsed->gktps) {
       if (g.step != 11) problem = "a GKTP labelled step " + std::to_string(g.step);
     }
-    flow_.Expect(problem.empty(), "FLOW.ORDER", problem.empty() ? "all step 11" : problem, "11", problem);
+    flow_.Expect(problem.empty(), CheckId::kFlowOrder, problem.empty() ? "all step 11" : problem, "11", problem);
   }
   CheckKeyedSet(flow_, sent, expected, "step-11 GKTPs");
   CheckSigner(flow_, sent, world_->partner_gms->uri);
@@ -807,17 +808,17 @@ void CaseRunner::RunUe() {
   if (!parsed) return;
   if (s_.expect.outcome == scenario::Expectation::Outcome::kReject) {
     if (parsed->accepted) {
-      flow_.Fail("UE.REJECT", "accepted an invalid GKTP (" + s_.injection.mutation + ")", "rejected", "accepted");
+      flow_.Fail(CheckId::kUeReject, "accepted an invalid GKTP (" + s_.injection.mutation + ")", "rejected", "accepted");
     } else {
       // A SUT that also rejects the valid twin gives no reason worth judging.
       bool judge = r_.control.status != ControlStatus::kRejected;
-      CheckRejection(flow_, "UE.REJECT", parsed->reason, judge ? parsed->reason_code : "", hv.checks.results(),
+      CheckRejection(flow_, CheckId::kUeReject, parsed->reason, judge ? parsed->reason_code : "", hv.checks.results(),
                      s_.expect.failing_checks);
     }
     return;
   }
   if (!parsed->accepted) {
-    flow_.Fail("UE.ACCEPT", "rejected a valid GKTP: " + parsed->reason, "accepted", "rejected");
+    flow_.Fail(CheckId::kUeAccept, "rejected a valid GKTP: " + parsed->reason, "accepted", "rejected");
     return;
   }
   auto expected_keys = SrtpKeysFromGmk(gmk.span(), gmk_id, req.srtp_cs_id, *hv.csb_id, req.srtp_rand);
@@ -831,7 +832,7 @@ void CaseRunner::RunUe() {
   } else if (!ConstantTimeEquals(parsed->srtp_master_salt, expected_keys->master_salt.span())) {
     problem = "SRTP master salt differs from TS 33.180 7.4 derivation";
   }
-  flow_.Expect(problem.empty(), "UE.ACCEPT",
+  flow_.Expect(problem.empty(), CheckId::kUeAccept,
                problem.empty() ? "accepted; GMK-ID " + Hex32(gmk_id) + " and SRTP master key/salt match" : problem,
                "GMK-ID " + Hex32(gmk_id) + " and matching SRTP keys", problem);
 }

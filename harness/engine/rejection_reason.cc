@@ -56,7 +56,7 @@ ReasonJudgement JudgeRejectionReason(const shim::ReasonCode& reason,
   return j;
 }
 
-void CheckRejection(checks::CheckList& flow, std::string_view check_id, const std::string& reason,
+void CheckRejection(checks::CheckList& flow, checks::CheckId check_id, const std::string& reason,
                     const std::string& reason_code, const std::vector<checks::CheckResult>& verification,
                     const std::vector<std::string>& expected) {
   if (reason_code.empty()) {

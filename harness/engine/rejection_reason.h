@@ -37,7 +37,7 @@ ReasonJudgement JudgeRejectionReason(const shim::ReasonCode& reason,
 // the SUT rejected: passes with "rejected: REASON" when the shim gave no
 // reason_code (already validated when its answer was read), else by the
 // judgement above — failing only for a wrong reason.
-void CheckRejection(checks::CheckList& flow, std::string_view check_id, const std::string& reason,
+void CheckRejection(checks::CheckList& flow, checks::CheckId check_id, const std::string& reason,
                     const std::string& reason_code, const std::vector<checks::CheckResult>& verification,
                     const std::vector<std::string>& expected);
 

@@ -65,10 +65,10 @@ TEST(RejectionReasonTest, ChecksTheHarnessCouldNotEvaluateLeaveItUnconfirmed) {
 
 TEST(CheckRejectionTest, FailsTheFlowCheckOnlyForAWrongReason) {
   checks::CheckList flow;
-  CheckRejection(flow, "UE.REJECT", "bad signature", "", kBadSignature, {"SIGN.VALID"});
-  CheckRejection(flow, "UE.REJECT", "bad signature", "SIGN.VALID", kBadSignature, {"SIGN.VALID"});
-  CheckRejection(flow, "UE.REJECT", "no key", "decrypt", kBadSignature, {"SIGN.VALID"});
-  CheckRejection(flow, "PARTNER.REJECT", "too old", "T.WINDOW", kBadSignature, {"SIGN.VALID"});
+  CheckRejection(flow, checks::CheckId::kUeReject, "bad signature", "", kBadSignature, {"SIGN.VALID"});
+  CheckRejection(flow, checks::CheckId::kUeReject, "bad signature", "SIGN.VALID", kBadSignature, {"SIGN.VALID"});
+  CheckRejection(flow, checks::CheckId::kUeReject, "no key", "decrypt", kBadSignature, {"SIGN.VALID"});
+  CheckRejection(flow, checks::CheckId::kPartnerReject, "too old", "T.WINDOW", kBadSignature, {"SIGN.VALID"});
   const auto& r = flow.results();
   ASSERT_EQ(r.size(), 4u);
   EXPECT_EQ(r[0].status, CheckStatus::kPass);

@@ -6,7 +6,7 @@
 namespace mcx::reference {
 namespace {
 
-using namespace check_ids;
+using enum checks::CheckId;
 using enum DefectRole;
 
 struct ReceiverRow {
@@ -25,7 +25,9 @@ struct BehaviourRow {
   std::span<const std::string_view> caught_by;
 };
 
-#define MCX_RECEIVER_DEFECT(e, name, role, description, ...) constexpr std::string_view e##Skipped[] = {__VA_ARGS__};
+#define MCX_RECEIVER_DEFECT(e, name, role, description, ...) \
+  constexpr checks::CheckId e##SkippedIds[] = {__VA_ARGS__};  \
+  constexpr auto e##Skipped = checks::CheckIdNames(e##SkippedIds);
 #include "harness/reference/receiver_defects.def"
 
 constexpr ReceiverRow kReceiverDefects[] = {
@@ -34,7 +36,9 @@ constexpr ReceiverRow kReceiverDefects[] = {
 #include "harness/reference/receiver_defects.def"
 };
 
-#define MCX_BEHAVIOUR_DEFECT(e, name, role, description, ...) constexpr std::string_view e##CaughtBy[] = {__VA_ARGS__};
+#define MCX_BEHAVIOUR_DEFECT(e, name, role, description, ...) \
+  constexpr checks::CheckId e##CaughtByIds[] = {__VA_ARGS__};  \
+  constexpr auto e##CaughtBy = checks::CheckIdNames(e##CaughtByIds);
 #include "harness/reference/behaviour_defects.def"
 
 constexpr BehaviourRow kBehaviourDefects[] = {
@@ -45,7 +49,7 @@ constexpr BehaviourRow kBehaviourDefects[] = {
 
 // A receiver that skips a check accepts what it should refuse: the suite
 // sees the acceptance.
-std::string_view CaughtByForReceiver(DefectRole role) { return role == kUe ? kUeReject : kPartnerReject; }
+std::string_view CaughtByForReceiver(DefectRole role) { return checks::CheckIdName(role == kUe ? kUeReject : kPartnerReject); }
 
 std::vector<DefectInfo> AllDefects() {
   std::vector<DefectInfo> out;

@@ -1,12 +1,23 @@
 #include "harness/shim/reason_codes.h"
 
 #include "harness/shim/excerpt.h"
+#include "mikey/checks.h"
 
 namespace mcx::shim {
+namespace {
+
+std::vector<std::string_view> Names(std::initializer_list<checks::CheckId> ids) {
+  std::vector<std::string_view> out;
+  for (checks::CheckId id : ids) out.push_back(checks::CheckIdName(id));
+  return out;
+}
+
+}  // namespace
 
 std::span<const ReasonCategory> ReasonCategories() {
+  using enum checks::CheckId;
   static const std::vector<ReasonCategory> kCategories = {
-#define MCX_REASON_CATEGORY(e, name, meaning, ...) {name, meaning, {__VA_ARGS__}},
+#define MCX_REASON_CATEGORY(e, name, meaning, ...) {name, meaning, Names({__VA_ARGS__})},
 #include "harness/shim/reason_codes.def"
   };
   return kCategories;
