@@ -117,6 +117,7 @@ int RunOne(CommandContext& ctx, const MatrixArgs& args, const Implementation& im
   if (!impl.command.empty()) argv.insert(argv.end(), {"--sut", impl.command});
   if (!args.role.empty()) argv.insert(argv.end(), {"--role", args.role});
   if (!junit.empty()) argv.insert(argv.end(), {"--junit", junit});
+  argv.insert(argv.end(), {"--junit-suite", impl.name});
   if (!args.paths.empty()) {
     argv.push_back("--");  // test case paths may start with '-'
     argv.insert(argv.end(), args.paths.begin(), args.paths.end());

@@ -1,5 +1,6 @@
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -103,8 +104,20 @@ TEST(MatrixCommandTest, UsageErrors) {
 TEST(MatrixCommandTest, ImplementationsThatCannotStartAreReportedAsSuch) {
   std::string dir = TempDir("matrix_no_start");
   auto r = RunMcxtest({"matrix", "--sut", "ghost=/nonexistent/shim", "--sut", "phantom=/nonexistent/other",
-                       "testcases/ue/ue-001-valid-own-gms.yaml", "--timeout", "5", "--report-dir", dir});
+                       "testcases/ue/ue-001-valid-own-gms.yaml", "--timeout", "5", "--report-dir", dir, "--junit",
+                       dir + "/junit"});
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  // Each implementation's JUnit names its suite and classnames after it, so
+  // two SUTs' files do not collide in one CI view; the case ID names the test.
+  for (const std::string name : {"ghost", "phantom"}) {
+    std::string error;
+    auto junit = report::testing::ParseXml(ReadFile(dir + "/junit/" + name + ".xml"), &error);
+    ASSERT_NE(junit, nullptr) << name << ": " << error;
+    EXPECT_EQ(report::testing::XPathString(junit.get(), "/testsuites/testsuite/@name"), name);
+    EXPECT_EQ(report::testing::XPathString(junit.get(), "//testcase/@classname"), "mcxtest." + name + ".ue");
+    EXPECT_EQ(report::testing::XPathString(junit.get(), "//testcase/@name"), "UE-001");
+    EXPECT_EQ(report::testing::XPathString(junit.get(), "//testcase/error/@type"), "sut-cannot-start");
+  }
   nlohmann::json j = nlohmann::json::parse(ReadFile(dir + "/matrix.json"));
   EXPECT_EQ(j["format"], "mcxtest-matrix");
   ASSERT_EQ(j["implementations"].size(), 2u);
@@ -145,6 +158,39 @@ TEST(ResolveBundledSutTest, OnlyTheFirstWordNamesIt) {
   EXPECT_EQ(ResolveBundledSut("reference", ""), "reference");
   EXPECT_TRUE(NamesBundledSut("reference --defect v-bit"));
   EXPECT_FALSE(NamesBundledSut("./reference"));
+}
+
+// --shard I/N (what the Bazel rule passes): the shards partition the suite.
+// A SUT that cannot start still writes every shard case to the reports.
+TEST(RunShardTest, ShardsPartitionTheSuite) {
+  std::string dir = TempDir("shards");
+  std::multiset<std::string> seen;
+  size_t total = 0;
+  for (int i = 0; i < 3; ++i) {
+    std::string report = dir + "/" + std::to_string(i);
+    auto r = RunMcxtest({"run", "testcases/ue", "--sut", "/nonexistent/shim", "--timeout", "5", "--shard",
+                         std::to_string(i) + "/3", "--report-dir", report});
+    EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+    nlohmann::json j = nlohmann::json::parse(ReadFile(report + "/report.json"));
+    EXPECT_FALSE(j["cases"].empty());
+    for (const auto& c : j["cases"]) seen.insert(c["id"].get<std::string>());
+    total += j["cases"].size();
+  }
+  auto all = RunMcxtest({"list", "testcases/ue"});
+  size_t listed = 0;
+  std::istringstream lines(all.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find('\t') == std::string::npos) continue;
+    ++listed;
+    EXPECT_EQ(seen.count(line.substr(0, line.find('\t'))), 1u) << line;
+  }
+  EXPECT_GT(listed, 3u);
+  EXPECT_EQ(total, listed);
+  for (const char* bad : {"3/3", "1", "a/2", "-1/2", "0/0", "1/x"}) {
+    auto r = RunMcxtest({"run", "testcases/ue", std::string("--shard=") + bad, "--report-dir", dir + "/bad"});
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_NE(r.err.find("--shard"), std::string::npos) << r.err;
+  }
 }
 
 }  // namespace

@@ -90,7 +90,41 @@ struct RunArgs {
   bool pcap_keys = false;  // also each case's key store (with its test KMS secrets)
   bool no_controls = false;  // --no-controls: negative cases without their positive control
   uint64_t t_window_seconds = engine::kDefaultTWindowSeconds;  // --t-window
+  std::string junit_suite;  // --junit-suite: the JUnit testsuite's name (matrix: the column's)
+  std::string shard;        // --shard I/N
 };
+
+struct Shard {
+  size_t index = 0;
+  size_t count = 1;
+};
+
+// "I/N" with 0 <= I < N, as Bazel's TEST_SHARD_INDEX/TEST_TOTAL_SHARDS.
+Result<Shard> ParseShard(const std::string& text) {
+  auto fail = [&] {
+    return InvalidArgument("--shard '" + text + "': expected I/N with 0 <= I < N (e.g. 0/4), as Bazel's "
+                           "TEST_SHARD_INDEX/TEST_TOTAL_SHARDS");
+  };
+  size_t slash = text.find('/');
+  if (slash == std::string::npos) return fail();
+  auto number = [](std::string_view digits, size_t* out) {
+    if (digits.empty() || digits.size() > 6) return false;
+    size_t v = 0;
+    for (char ch : digits) {
+      if (ch < '0' || ch > '9') return false;
+      v = v * 10 + static_cast<size_t>(ch - '0');
+    }
+    *out = v;
+    return true;
+  };
+  Shard shard;
+  if (!number(std::string_view(text).substr(0, slash), &shard.index) ||
+      !number(std::string_view(text).substr(slash + 1), &shard.count) || shard.count == 0 ||
+      shard.index >= shard.count) {
+    return fail();
+  }
+  return shard;
+}
 
 // --pcap-dir: the case's SIP trace, and with --pcap-keys the key store that
 // verifies it (Wireshark's mcxmikey.keystore preference). The store holds the
@@ -188,9 +222,27 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
   }
   if (args.timeout_seconds <= 0) return UsageError(ctx, "--timeout must be positive");
   if (args.pcap_keys && args.pcap_dir.empty()) return UsageError(ctx, "--pcap-keys needs --pcap-dir");
+  Shard shard;
+  if (!args.shard.empty()) {
+    auto parsed = ParseShard(args.shard);
+    if (!parsed.ok()) return UsageError(ctx, parsed.error().message());
+    shard = *parsed;
+  }
   auto cases = LoadAll(args.paths, args.role);
   if (!cases.ok()) return UsageError(ctx, cases.error().ToString());
   if (cases->empty()) return UsageError(ctx, "no test cases found");
+  if (shard.count > 1) {
+    // Round robin over the loaded (ID-ordered) cases: every shard gets a mix
+    // of roles and lengths, and the shards together run each case once.
+    std::vector<scenario::Scenario> mine;
+    for (size_t i = shard.index; i < cases->size(); i += shard.count) mine.push_back(std::move((*cases)[i]));
+    *cases = std::move(mine);
+    // More shards than cases: an empty shard passes, so a fixed shard_count
+    // keeps working as the suite shrinks.
+    if (cases->empty()) {
+      *ctx.out << "mcxtest: shard " << args.shard << " has no test cases\n";
+    }
+  }
   if (!args.pcap_dir.empty()) {
     std::error_code ec;
     fs::create_directories(args.pcap_dir, ec);
@@ -227,6 +279,7 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
     run.info.implementation_version = hello->version;
   }
   report::ReportWriter writer(args.report_dir, args.junit, args.json);
+  writer.set_junit_suite(args.junit_suite);
   if (Status s = writer.Begin(run.info); !s.ok()) {
     *ctx.err << "mcxtest: cannot write reports: " << s.error().ToString() << "\n";
     return kExitUsage;
@@ -315,6 +368,12 @@ void AddRunCommands(CLI::App& app, CommandContext& ctx) {
                   "How far (seconds) T may lie from a receiver's clock in the harness's verification; case UE-021 "
                   "puts T a day beyond it (default 300)")
       ->check(CLI::Range(uint64_t{1}, uint64_t{86400 * 30}));
+  run->add_option("--shard", args->shard,
+                  "Run only shard I of N (0 <= I < N): every Nth case from the I-th, as Bazel's "
+                  "TEST_SHARD_INDEX/TEST_TOTAL_SHARDS (docs/bazel.md)");
+  run->add_option("--junit-suite", args->junit_suite,
+                  "Name the JUnit testsuite NAME and its classnames mcxtest.NAME.<role> (matrix: each "
+                  "implementation's name), so several SUTs do not collide in CI");
   run->add_flag("--no-controls", args->no_controls,
                 "Skip the positive controls (the valid twin delivered before each negative case's mutated "
                 "message); negative verdicts then rest on rejections alone, and the reports say so");
@@ -330,6 +389,7 @@ void AddRunCommands(CLI::App& app, CommandContext& ctx) {
     if (!args->pcap_dir.empty()) command_line += " --pcap-dir " + args->pcap_dir;
     if (args->pcap_keys) command_line += " --pcap-keys";
     if (args->no_controls) command_line += " --no-controls";
+    if (!args->shard.empty()) command_line += " --shard " + args->shard;
     if (args->t_window_seconds != engine::kDefaultTWindowSeconds) {
       command_line += " --t-window " + std::to_string(args->t_window_seconds);
     }

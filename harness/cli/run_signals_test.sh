@@ -147,6 +147,9 @@ d="$work/missing"; mkdir -p "$d"; : >"$d/pids"
 "$MCXTEST" run "$CASE1" --sut "$d/no-such-shim" --timeout 5 --report-dir "$d/report" >"$d/out" 2>"$d/err"
 check "missing shim: exit code" 3 "$?"
 check "missing shim: junit.xml" "1 0 1" "$(junit_counts "$d/report/junit.xml")"
+check "missing shim: junit error type" sut-cannot-start "$(python3 -c '
+import sys, xml.etree.ElementTree as ET
+print(" ".join(e.get("type") for e in ET.parse(sys.argv[1]).getroot().iter("error")))' "$d/report/junit.xml")"
 
 [ $fail -eq 0 ] && echo PASS || { echo "--- logs in $work"; for f in "$work"/*/err; do echo "== $f"; cat "$f"; done; }
 exit $fail

@@ -94,7 +94,7 @@ TEST(SummaryTableTest, CountsPerRoleAndVerdictAndListsFailingCases) {
   EXPECT_EQ(Row(table, "total"), (std::vector<std::string>{"total", "1", "1", "1", "1", "4"}));
   EXPECT_NE(table.find("Failing cases:\n  FAIL   PGMS-REGROUP-002  [SIGN.VALID, FLOW.SAME_GMK]"), std::string::npos)
       << table;
-  EXPECT_NE(table.find("  ERROR  UE/REJECT 003 <&>  [SUT.RESPONSE]  the SUT crashed"), std::string::npos) << table;
+  EXPECT_NE(table.find("  ERROR  UE/REJECT 003 <&>  [SUT.RESPONSE]  sut-exited: the SUT crashed"), std::string::npos) << table;
   EXPECT_EQ(table.find("PARTNER-001"), std::string::npos) << "skips are not failures";
   EXPECT_EQ(table.find("UE-ACCEPT-001"), std::string::npos);
   EXPECT_NE(table.find("Result: FAILED (1 passed, 1 failed, 1 skipped, 1 error, 4 total)"), std::string::npos)

@@ -28,6 +28,29 @@ std::string Property(std::string_view name, std::string_view value) {
   return "      <property" + Attr("name", name) + Attr("value", value) + "/>\n";
 }
 
+// An error's type is the documented verdict word the engine put before the
+// first ": " of the summary (docs/shim-protocol.md: `timeout`,
+// `protocol-error`, `sut-exited`...), so CI can group errors by kind; the
+// details (exit signal, stderr) stay in the message and body.
+std::string ErrorType(const TestCaseResult& c) {
+  std::string_view summary = c.summary;
+  if (summary.find("could not be started") != std::string_view::npos) return "sut-cannot-start";
+  size_t colon = summary.find(": ");
+  std::string_view word = summary.substr(0, colon == std::string_view::npos ? 0 : colon);
+  bool is_word = !word.empty();
+  for (char ch : word) is_word = is_word && ((ch >= 'a' && ch <= 'z') || ch == '-');
+  return is_word ? std::string(word) : "harness-error";
+}
+
+// Jenkins and GitLab read dots in a classname as packages.
+std::string ClassnamePart(std::string_view text) {
+  std::string out(text);
+  for (char& ch : out) {
+    if (ch == '.' || ch == ' ') ch = '_';
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string XmlEscape(std::string_view text, XmlContext context) {
@@ -59,30 +82,32 @@ std::string XmlEscape(std::string_view text, XmlContext context) {
   return out;
 }
 
-std::string JunitTestCase(const TestCaseResult& c) {
-  std::string out = "    <testcase" + Attr("classname", "mcxtest." + c.role) +
-                    Attr("name", c.id + ": " + c.title) + Attr("time", FormatSeconds(c.seconds, 3));
+std::string JunitTestCase(const TestCaseResult& c, std::string_view suite) {
+  std::string classname = suite.empty() ? "mcxtest." + c.role : "mcxtest." + ClassnamePart(suite) + "." + c.role;
+  std::string out = "    <testcase" + Attr("classname", classname) + Attr("name", c.id) +
+                    Attr("time", FormatSeconds(c.seconds, 3));
   if (!c.source_file.empty()) out += Attr("file", c.source_file);
+  // The title is in a property, not the name: renaming it keeps CI history.
+  out += ">\n      <properties>\n  " + Property("title", c.title) + "      </properties>\n";
   std::string body;
   switch (c.verdict) {
     case Verdict::kPassed:
       // SHOULD failures do not fail a case but deserve to be seen in CI.
       body = DescribeFailures(c, "");
-      if (!body.empty()) out += ">\n      <system-out>" + XmlEscape(body, XmlContext::kText) + "</system-out>\n";
+      if (!body.empty()) out += "      <system-out>" + XmlEscape(body, XmlContext::kText) + "</system-out>\n";
       break;
     case Verdict::kFailed: {
       std::vector<std::string> ids = c.FailedCheckIds();
       std::string message = c.summary.empty() ? "failed: " + JoinIds(ids) : c.summary;
       body = DescribeFailures(c, "");
-      out += ">\n      <failure" + Attr("message", message) + Attr("type", ids.empty() ? "failed" : JoinIds(ids)) +
+      out += "      <failure" + Attr("message", message) + Attr("type", ids.empty() ? "failed" : JoinIds(ids)) +
              ">" + XmlEscape(body, XmlContext::kText) + "</failure>\n";
       break;
     }
     case Verdict::kError: {
       std::string message = c.summary.empty() ? "the SUT could not be driven" : c.summary;
       body = DescribeSutEnd(c, "") + DescribeFailures(c, "");
-      out += ">\n      <error" + Attr("message", message) +
-             Attr("type", c.sut_exit.empty() ? "sut-error" : "sut-error: " + c.sut_exit) + ">" +
+      out += "      <error" + Attr("message", message) + Attr("type", ErrorType(c)) + ">" +
              XmlEscape(body, XmlContext::kText) + "</error>\n";
       break;
     }
@@ -91,27 +116,26 @@ std::string JunitTestCase(const TestCaseResult& c) {
       // messages), but no check of the case was shown to fail.
       std::string message = c.summary.empty() ? "rejected, but it also rejects the valid message" : c.summary;
       body = DescribeControl(c, "") + DescribeFailures(c, "");
-      out += ">\n      <error" + Attr("message", message) + Attr("type", "inconclusive") + ">" +
+      out += "      <error" + Attr("message", message) + Attr("type", "inconclusive") + ">" +
              XmlEscape(body, XmlContext::kText) + "</error>\n";
       break;
     }
     case Verdict::kSkipped:
-      out += ">\n      <skipped" + Attr("message", c.summary.empty() ? "skipped" : c.summary) + "/>\n";
+      out += "      <skipped" + Attr("message", c.summary.empty() ? "skipped" : c.summary) + "/>\n";
       break;
   }
   // The stderr tail helps with failures too; errors already carry it.
   if (c.verdict != Verdict::kError && !c.sut_stderr_tail.empty()) {
-    if (out.back() != '\n') out += ">\n";
     std::string tail;
     for (const auto& line : c.sut_stderr_tail) tail += line + "\n";
     out += "      <system-err>" + XmlEscape(tail, XmlContext::kText) + "</system-err>\n";
   }
-  out += out.back() == '\n' ? "    </testcase>\n" : "/>\n";
+  out += "    </testcase>\n";
   return out;
 }
 
 DocumentFrame JunitFrame(const engine::RunInfo& info, const std::vector<Verdict>& verdicts, double total_seconds,
-                         RunState state) {
+                         RunState state, std::string_view suite) {
   VerdictCounts counts;
   for (Verdict v : verdicts) counts.Add(v);
   std::string totals = Attr("tests", std::to_string(counts.total())) +
@@ -123,7 +147,7 @@ DocumentFrame JunitFrame(const engine::RunInfo& info, const std::vector<Verdict>
   std::string& head = frame.head;
   head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   head += "<testsuites" + Attr("name", "mcxtest") + totals + ">\n";
-  head += "  <testsuite" + Attr("name", "mcxtest") + totals;
+  head += "  <testsuite" + Attr("name", suite.empty() ? std::string_view("mcxtest") : suite) + totals;
   if (!info.started_at.empty()) head += Attr("timestamp", info.started_at);
   head += ">\n    <properties>\n";
   head += Property("seed", std::to_string(info.seed));
@@ -140,16 +164,16 @@ DocumentFrame JunitFrame(const engine::RunInfo& info, const std::vector<Verdict>
   return frame;
 }
 
-std::string JunitXml(const engine::RunResult& run) {
+std::string JunitXml(const engine::RunResult& run, std::string_view suite) {
   std::vector<Verdict> verdicts;
   std::vector<std::string> elements;
   double seconds = 0;
   for (const auto& c : run.cases) {
     verdicts.push_back(c.verdict);
-    elements.push_back(JunitTestCase(c));
+    elements.push_back(JunitTestCase(c, suite));
     seconds += SanitizedSeconds(c.seconds);
   }
-  return JunitFrame(run.info, verdicts, seconds, RunStateOf(run)).Assemble(elements);
+  return JunitFrame(run.info, verdicts, seconds, RunStateOf(run), suite).Assemble(elements);
 }
 
 }  // namespace mcx::report

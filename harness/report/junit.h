@@ -1,7 +1,10 @@
 // JUnit XML for a run: one <testsuite name="mcxtest"> with a <testcase> per
 // test case, so CI systems (Jenkins, GitLab, GitHub annotations) show the
-// verdicts. A failure's type lists the failed check IDs; its body gives each
-// with clause, detail and expected vs actual. An inconclusive case is an
+// verdicts. A testcase is named by its stable case ID (the title is its
+// "title" property), so renaming a title keeps CI history. A failure's type
+// lists the failed check IDs; its body gives each with clause, detail and
+// expected vs actual. An error's type is the verdict word (`timeout`,
+// `protocol-error`, `sut-exited`, `sut-cannot-start`, ...; docs/reports.md). An inconclusive case is an
 // <error type="inconclusive"> (counted under "errors"): the SUT also
 // rejected the valid message, so nothing was shown to fail, yet CI must not
 // go green.
@@ -32,15 +35,18 @@ std::string XmlEscape(std::string_view text, XmlContext context);
 
 // The <testcase> element of one case. It depends on nothing else, so a
 // writer can render it once and reuse it every time the document is rewritten.
-std::string JunitTestCase(const engine::TestCaseResult& c);
+// A non-empty `suite` (matrix: the implementation's name) names the
+// <testsuite> and goes into every classname (mcxtest.<suite>.<role>), so
+// several SUTs' files do not collide in one CI view.
+std::string JunitTestCase(const engine::TestCaseResult& c, std::string_view suite = "");
 
 // The document around pre-rendered <testcase> elements. `verdicts` (one per
 // case) give the <testsuite> counts; `total_seconds` its time attribute.
 DocumentFrame JunitFrame(const engine::RunInfo& info, const std::vector<engine::Verdict>& verdicts,
-                         double total_seconds, RunState state);
+                         double total_seconds, RunState state, std::string_view suite = "");
 
 // The whole document of a run.
-std::string JunitXml(const engine::RunResult& run);
+std::string JunitXml(const engine::RunResult& run, std::string_view suite = "");
 
 }  // namespace mcx::report
 

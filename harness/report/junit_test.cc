@@ -79,7 +79,10 @@ TEST_F(JunitTest, PropertiesDescribeTheRun) {
 
 TEST_F(JunitTest, PassingCaseHasClassnameNameTimeAndWarnings) {
   EXPECT_EQ(Str("//testcase[1]/@classname"), "mcxtest.ue");
-  EXPECT_EQ(Str("//testcase[1]/@name"), "UE-ACCEPT-001: UE accepts a valid step-14 GKTP");
+  // The stable ID names the case; the title is a property, so renaming it
+  // keeps CI history.
+  EXPECT_EQ(Str("//testcase[1]/@name"), "UE-ACCEPT-001");
+  EXPECT_EQ(Str("//testcase[1]/properties/property[@name='title']/@value"), "UE accepts a valid step-14 GKTP");
   EXPECT_EQ(Str("//testcase[1]/@time"), "0.420");
   EXPECT_EQ(Str("//testcase[1]/@file"), "testcases/ue/accept-001.yaml");
   EXPECT_EQ(Num("count(//testcase[1]/*[self::failure or self::error or self::skipped])"), 0);
@@ -107,9 +110,10 @@ TEST_F(JunitTest, FailureListsEveryFailedCheckWithClauseExpectedAndActual) {
 }
 
 TEST_F(JunitTest, ErrorCarriesSutExitAndStderrTail) {
-  EXPECT_EQ(Str("//testcase[4]/@name"), "UE/REJECT 003 <&>: UE rejects a GKTP with a bad signature");
-  EXPECT_EQ(Str("//testcase[4]/error/@message"), "the SUT crashed while handling deliver-gktp");
-  EXPECT_NE(Str("//testcase[4]/error/@type").find("SIGSEGV"), std::string::npos);
+  EXPECT_EQ(Str("//testcase[4]/@name"), "UE/REJECT 003 <&>");
+  EXPECT_EQ(Str("//testcase[4]/error/@message"), "sut-exited: the SUT crashed while handling deliver-gktp");
+  // The type is the documented verdict word, not the exit detail (that is in the body).
+  EXPECT_EQ(Str("//testcase[4]/error/@type"), "sut-exited");
   std::string body = Str("//testcase[4]/error");
   EXPECT_NE(body.find("SUT exit: killed by signal 11 (SIGSEGV)"), std::string::npos) << body;
   EXPECT_NE(body.find("| Segmentation fault at 0x0"), std::string::npos) << body;
@@ -120,6 +124,38 @@ TEST_F(JunitTest, ErrorCarriesSutExitAndStderrTail) {
 TEST_F(JunitTest, SkippedCarriesTheReason) {
   EXPECT_EQ(Str("//testcase[3]/skipped/@message"), "the SUT does not implement partner-gms (unimplemented)");
   EXPECT_EQ(Str("//testcase[3]/@classname"), "mcxtest.partner-gms");
+}
+
+TEST(JunitErrorTypeTest, IsTheDocumentedVerdictWord) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"timeout: no answer to deliver-gktp within 30 s", "timeout"},
+      {"protocol-error: answer field 'accepted' missing", "protocol-error"},
+      {"invalid-json: not json", "invalid-json"},
+      {"the SUT could not be started: exit 127", "sut-cannot-start"},
+      {"SUT could not be started: no such file", "sut-cannot-start"},
+      {"harness setup: bad key store", "harness-error"},
+      {"test case defect: the injected message does not fail X", "harness-error"},
+      {"", "harness-error"},
+  };
+  for (const auto& [summary, type] : cases) {
+    engine::TestCaseResult c = testing::ErrorCase();
+    c.summary = summary;
+    engine::RunResult run;
+    run.cases = {c};
+    XmlDocPtr doc = ParseOrFail(JunitXml(run));
+    ASSERT_NE(doc, nullptr);
+    EXPECT_EQ(XPathString(doc.get(), "//testcase/error/@type"), type) << summary;
+  }
+}
+
+TEST(JunitSuiteTest, NamesTheSuiteAndClassnamesByImplementation) {
+  engine::RunResult run = testing::SampleRun();
+  XmlDocPtr doc = ParseOrFail(JunitXml(run, "vendor.a v1"));
+  ASSERT_NE(doc, nullptr);
+  EXPECT_EQ(XPathString(doc.get(), "/testsuites/testsuite/@name"), "vendor.a v1");
+  // Dots would read as packages in Jenkins.
+  EXPECT_EQ(XPathString(doc.get(), "//testcase[1]/@classname"), "mcxtest.vendor_a_v1.ue");
+  EXPECT_EQ(XPathString(doc.get(), "//testcase[2]/@classname"), "mcxtest.vendor_a_v1.primary-gms");
 }
 
 TEST(JunitInconclusiveTest, IsAnErrorOfTypeInconclusiveWithTheControlsAnswer) {
@@ -196,14 +232,17 @@ TEST(XmlEscapeTest, ValidTextRoundTripsExactly) {
   EXPECT_EQ(XPathString(doc.get(), "/x"), text);
 }
 
-TEST(JunitTestCaseTest, CleanPassIsASelfClosingElement) {
+TEST(JunitTestCaseTest, CleanPassCarriesOnlyItsTitle) {
   engine::TestCaseResult c;
   c.id = "X-1";
   c.title = "t";
   c.role = "ue";
   c.verdict = engine::Verdict::kPassed;
   c.seconds = 1;
-  EXPECT_EQ(JunitTestCase(c), "    <testcase classname=\"mcxtest.ue\" name=\"X-1: t\" time=\"1.000\"/>\n");
+  EXPECT_EQ(JunitTestCase(c),
+            "    <testcase classname=\"mcxtest.ue\" name=\"X-1\" time=\"1.000\">\n"
+            "      <properties>\n        <property name=\"title\" value=\"t\"/>\n      </properties>\n"
+            "    </testcase>\n");
 }
 
 }  // namespace

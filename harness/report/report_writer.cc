@@ -173,7 +173,7 @@ Status ReportWriter::AddCase(const engine::TestCaseResult& c) {
       }
     }
   }
-  std::string junit = JunitTestCase(c);
+  std::string junit = JunitTestCase(c, junit_suite_);
   std::string json = CaseJsonText(c);
 
   std::lock_guard<std::mutex> lock(mu_);
@@ -193,7 +193,7 @@ Status ReportWriter::Finish(bool interrupted) {
 }
 
 Status ReportWriter::WriteReportsLocked(RunState state) {
-  DocumentFrame junit_frame = JunitFrame(info_, verdicts_, total_seconds_, state);
+  DocumentFrame junit_frame = JunitFrame(info_, verdicts_, total_seconds_, state, junit_suite_);
   DocumentFrame json_frame = JsonReportFrame(info_, counts_, state);
   std::vector<std::string_view> junit = junit_frame.Pieces(junit_cases_);
   std::vector<std::string_view> json = json_frame.Pieces(json_cases_);

@@ -55,6 +55,10 @@ class ReportWriter {
   ReportWriter(const ReportWriter&) = delete;
   ReportWriter& operator=(const ReportWriter&) = delete;
 
+  // Names the JUnit <testsuite> and classnames after `suite` (see
+  // JunitTestCase); call before Begin.
+  void set_junit_suite(std::string suite) { junit_suite_ = std::move(suite); }
+
   // Creates the directories and writes reports with no cases yet.
   Status Begin(const engine::RunInfo& info);
 
@@ -80,6 +84,7 @@ class ReportWriter {
   const std::string dir_;
   const std::string extra_junit_path_;
   const std::string extra_json_path_;
+  std::string junit_suite_;
 
   mutable std::mutex mu_;
   bool begun_ = false;

@@ -145,7 +145,7 @@ TestCaseResult ErrorCase() {
   c.role = "ue";
   c.spec_clauses = {"TS 33.180 5.7"};
   c.verdict = Verdict::kError;
-  c.summary = "the SUT crashed while handling deliver-gktp";
+  c.summary = "sut-exited: the SUT crashed while handling deliver-gktp";
   c.seconds = 2.25;
   c.flow_checks = {Check("SUT.RESPONSE", CheckStatus::kFail, "no answer to deliver-gktp", "an answer",
                          "killed by signal 11")};
