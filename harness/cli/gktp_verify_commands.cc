@@ -122,7 +122,8 @@ void AddVerify(CLI::App& group, CommandContext& ctx) {
 
 void AddBuild(CLI::App& group, CommandContext& ctx) {
   struct Flags {
-    std::string store, provision, from, to, from_kms, to_kms, gmk, gmk_id, rand, key_params = "none", group_id;
+    std::string store, provision, from, to, from_kms, to_kms, gmk, gmk_id, rand, key_params = "none", group_id,
+        cs_id = "4";
     uint64_t ntp = 0;
     bool identity_hiding = false, no_sp = false, sakke_to_self = false;
   };
@@ -145,11 +146,15 @@ void AddBuild(CLI::App& group, CommandContext& ctx) {
   sub->add_flag("--sakke-to-self", f->sakke_to_self, "add the SAKKE-to-self extension");
   sub->add_option("--key-params", f->key_params, "none, rel15 (protected) or rel13 (clear)");
   sub->add_option("--group", f->group_id, "group ID for the key parameters");
+  // A GMS shim copies the request's options.cs_id here (5 for MCVideo).
+  sub->add_option("--cs-id", f->cs_id, "crypto session ID of the GENERIC-ID map (decimal, 0-255; default 4)")
+      ->type_name("N");
   SetAction(sub, ctx, [&ctx, f, ntp] {
     FlagParser in;
     Bytes gmk = in.Hex("--gmk", f->gmk);
     uint64_t gmk_id = in.HexUint("--gmk-id", f->gmk_id, 4);
     Bytes rand = f->rand.empty() ? Bytes() : in.Hex("--rand", f->rand);
+    auto cs_id = static_cast<uint8_t>(in.Decimal("--cs-id", f->cs_id, 255));
     if (!in.ok()) return UsageError(ctx, in.error());
     if (gmk.size() != 16) return UsageError(ctx, "--gmk must be 16 octets");
     if (ntp->count() && f->ntp > kMaxTNtpSeconds) {
@@ -178,6 +183,7 @@ void AddBuild(CLI::App& group, CommandContext& ctx) {
     options.sp_payload = !f->no_sp;
     options.sakke_to_self = f->sakke_to_self;
     options.key_params = f->key_params;
+    options.cs_id = cs_id;
     uint64_t t = ntp->count() ? f->ntp : kms::NtpSecondsNow();
     mikey::GktpSpec spec = reference::MakeGktpSpec({f->from, from_kms}, {f->to, to_kms}, SecretBytes(gmk),
                                                    static_cast<uint32_t>(gmk_id), t, options,

@@ -65,6 +65,21 @@ TEST_F(GktpVerifyCliTest, BuiltMessageVerifiesAndRevealsGmkOnlyOnRequest) {
   EXPECT_EQ(nlohmann::json::parse(revealed.out)["gmk"], kGmk);
 }
 
+// Issue 19.4: a GMS shim keys MCVideo groups (cs_id 5) as the request asks.
+TEST_F(GktpVerifyCliTest, BuildPutsTheCsIdInTheGenericIdMap) {
+  auto cs_id_of = [](const std::string& b64) {
+    auto r = RunMcxtest({"gktp", "inspect", "--b64", b64, "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    return nlohmann::json::parse(r.out)["hdr"]["cs_id_map"][0]["cs_id"];
+  };
+  EXPECT_EQ(cs_id_of(Build()), 4);
+  EXPECT_EQ(cs_id_of(Build({"--cs-id", "5"})), 5);
+  auto r = RunMcxtest({"gktp", "build", "--store", dir_, "--from", "sip:gms@police.example", "--to",
+                       "sip:alice@police.example", "--gmk", kGmk, "--gmk-id", "0abcdef1", "--cs-id", "256"});
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.err.find("--cs-id"), std::string::npos) << r.err;
+}
+
 TEST_F(GktpVerifyCliTest, TamperedMessageIsRejectedNamingTheCheck) {
   std::string b64 = Build();
   auto wire = FromBase64(b64);
