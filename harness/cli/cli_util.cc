@@ -28,18 +28,30 @@ Result<uint64_t> ParseHexUintFlag(const std::string& flag, const std::string& va
   return result;
 }
 
-Result<uint64_t> ParseDecimalFlag(const std::string& flag, const std::string& value, uint64_t max) {
-  if (value.empty()) return InvalidArgument(flag + ": empty value");
+Result<uint64_t> ParseDecimal(const std::string& value, uint64_t min, uint64_t max) {
+  const std::string range = std::to_string(min) + " to " + std::to_string(max);
+  if (value.empty()) return InvalidArgument("empty value (expected " + range + ")");
+  // "-3" is a number a person meant, just not an allowed one.
+  bool negative = value.size() > 1 && value[0] == '-' &&
+                  value.find_first_not_of("0123456789", 1) == std::string::npos;
+  if (negative) return InvalidArgument(value + " is negative (expected " + range + ")");
   uint64_t result = 0;
   for (char c : value) {
-    if (c < '0' || c > '9') return InvalidArgument(flag + ": not a decimal number: '" + value + "'");
+    if (c < '0' || c > '9') return InvalidArgument("not a decimal number: '" + value + "' (expected " + range + ")");
     uint64_t digit = static_cast<uint64_t>(c - '0');
     if (digit > max || result > (max - digit) / 10) {
-      return InvalidArgument(flag + ": " + value + " is larger than " + std::to_string(max));
+      return InvalidArgument(value + " is larger than " + std::to_string(max));
     }
     result = result * 10 + digit;
   }
+  if (result < min) return InvalidArgument(value + " is smaller than " + std::to_string(min));
   return result;
+}
+
+Result<uint64_t> ParseDecimalFlag(const std::string& flag, const std::string& value, uint64_t max) {
+  auto parsed = ParseDecimal(value, 0, max);
+  if (!parsed.ok()) return InvalidArgument(flag + ": " + parsed.error().message());
+  return parsed;
 }
 
 std::string JsonStringObject(const std::vector<std::pair<std::string, std::string>>& fields) {

@@ -24,7 +24,11 @@ Result<Bytes> ParseHexFlag(const std::string& flag, const std::string& value);
 // accepted, since key IDs are often written without them ("9bf9d37").
 Result<uint64_t> ParseHexUintFlag(const std::string& flag, const std::string& value, size_t max_octets);
 
-// A decimal unsigned integer (digits only) no larger than `max`.
+// A decimal unsigned integer (digits only) in [min, max]; the error says
+// what is wrong with the value in words ("-3 is negative (expected 0 to
+// 64)", "not a decimal number: 'abc'", "... is larger than ...").
+Result<uint64_t> ParseDecimal(const std::string& value, uint64_t min, uint64_t max);
+// ParseDecimal(value, 0, max) with the error prefixed by `flag`.
 Result<uint64_t> ParseDecimalFlag(const std::string& flag, const std::string& value,
                                   uint64_t max = std::numeric_limits<uint64_t>::max());
 

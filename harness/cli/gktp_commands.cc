@@ -41,7 +41,7 @@ void AddInspect(CLI::App& group, CommandContext& ctx) {
   sub->add_flag("--json", f->json, "print JSON instead of text");
   SetAction(sub, ctx, [&ctx, f] {
     Result<Bytes> wire = ReadMessageInput(f->input);
-    if (!wire.ok()) return UsageError(ctx, wire.error().message());
+    if (!wire.ok()) return ErrorExit(ctx, wire.error());
     Result<mikey::Message> message = mikey::Parse(*wire);
     if (!message.ok()) {
       if (!f->json) return Reject(ctx, message.error().ToString());

@@ -69,9 +69,9 @@ void AddVerify(CLI::App& group, CommandContext& ctx) {
   sub->add_flag("--reveal-gmk", f->reveal, "include the recovered GMK (a secret) in the output");
   SetAction(sub, ctx, [&ctx, f, now] {
     auto wire = ReadMessageInput(f->input);
-    if (!wire.ok()) return UsageError(ctx, wire.error().message());
+    if (!wire.ok()) return ErrorExit(ctx, wire.error());
     auto store = OpenStore(f->store, f->provision);
-    if (!store.ok()) return UsageError(ctx, store.error().ToString());
+    if (!store.ok()) return ErrorExit(ctx, store.error());
     mikey::VerifyOptions options;
     options.recipient_uri = f->recipient;
     if (!f->recipient_kms.empty()) options.recipient_kms_uri = f->recipient_kms;
@@ -165,7 +165,7 @@ void AddBuild(CLI::App& group, CommandContext& ctx) {
       return UsageError(ctx, "--key-params must be none, rel15 or rel13");
     }
     auto store = OpenStore(f->store, f->provision);
-    if (!store.ok()) return UsageError(ctx, store.error().ToString());
+    if (!store.ok()) return ErrorExit(ctx, store.error());
     std::string from_kms = f->from_kms;
     if (from_kms.empty()) {
       auto k = store->KmsForIdentity(f->from);

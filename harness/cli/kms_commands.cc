@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -26,6 +27,15 @@ namespace {
 
 using kms::KeyStore;
 
+// A --store that does not exist is an input error (exit 2, the OS's
+// reason); one that exists but is not a valid store is judged invalid
+// (exit 1). The key store reports both as kIo, so the path decides.
+int StoreFailure(CommandContext& ctx, const std::string& store, const Error& error) {
+  std::error_code ec;
+  if (!std::filesystem::exists(store, ec)) return InputError(ctx, error.message());
+  return Reject(ctx, error.ToString());
+}
+
 // Writes `content` to `path`, or to stdout when `path` is empty. Never in
 // place: a new file (mode 0600 when it holds secrets, from its creation on)
 // replaces `path`, so a symlink or hard link planted there is not written
@@ -36,7 +46,7 @@ int Emit(CommandContext& ctx, const std::string& path, const std::string& conten
     return kExitOk;
   }
   if (Status s = kms::WriteFileAtomically(path, content, secret ? 0600 : 0644); !s.ok()) {
-    return Reject(ctx, "cannot write " + s.error().message());
+    return InputError(ctx, "cannot write " + s.error().message());
   }
   return kExitOk;
 }
@@ -61,7 +71,7 @@ int RunInit(CommandContext& ctx, const InitFlags& f) {
   if (in.ok() && config.user_key_period == 0) in.Fail("--key-period must be at least 1 second");
   if (!in.ok()) return UsageError(ctx, in.error());
   auto store = KeyStore::OpenOrCreate(f.store);
-  if (!store.ok()) return Reject(ctx, store.error().ToString());
+  if (!store.ok()) return StoreFailure(ctx, f.store, store.error());
   if (Status s = store->CreateDomain(config); !s.ok()) return Reject(ctx, s.error().ToString());
   auto kms = store->Kms(config.kms_uri);
   *ctx.out << "KMS " << config.kms_uri << " created in " << f.store << " (key period " << config.user_key_period
@@ -90,7 +100,7 @@ int RunProvision(CommandContext& ctx, const ProvisionFlags& f) {
   }
   if (!in.ok()) return UsageError(ctx, in.error());
   auto store = KeyStore::Load(f.store);
-  if (!store.ok()) return Reject(ctx, store.error().ToString());
+  if (!store.ok()) return StoreFailure(ctx, f.store, store.error());
   if (!period_no) {
     auto computed = store->KeyPeriodNo(f.kms, when);
     if (!computed.ok()) return Reject(ctx, computed.error().ToString());
@@ -122,7 +132,7 @@ struct CertCacheFlags {
 
 int RunCertCache(CommandContext& ctx, const CertCacheFlags& f) {
   auto store = KeyStore::Load(f.store);
-  if (!store.ok()) return Reject(ctx, store.error().ToString());
+  if (!store.ok()) return StoreFailure(ctx, f.store, store.error());
   auto certificates = store->TrustedExternalCertificates(f.for_kms);
   if (!certificates.ok()) return Reject(ctx, certificates.error().ToString());
   kms::KmsResponse response;
@@ -143,7 +153,7 @@ struct ExportFlags {
 int RunExport(CommandContext& ctx, const ExportFlags& f) {
   if (!f.json) return UsageError(ctx, "kms export: --json is required (JSON is the only export format)");
   auto store = KeyStore::Load(f.store);
-  if (!store.ok()) return Reject(ctx, store.error().ToString());
+  if (!store.ok()) return StoreFailure(ctx, f.store, store.error());
   std::string json = store->ExportJson(f.include_secrets);
   const int code = Emit(ctx, f.out, json, f.include_secrets);
   SecureZero(json.data(), json.size());
@@ -180,7 +190,7 @@ int RunServe(CommandContext& ctx, const ServeFlags& f) {
                                "add --allow-remote to serve beyond this machine");
   }
   auto loaded = KeyStore::Load(f.store);
-  if (!loaded.ok()) return Reject(ctx, loaded.error().ToString());
+  if (!loaded.ok()) return StoreFailure(ctx, f.store, loaded.error());
   auto store = std::make_shared<KeyStore>(std::move(loaded).value());
   if (!f.kms.empty() && !store->HasDomain(f.kms)) return Reject(ctx, "no KMS domain '" + f.kms + "' in " + f.store);
 
@@ -269,7 +279,7 @@ void AddKmsCommands(CLI::App& app, CommandContext& ctx) {
   show_cmd->add_option("--store", *show_store, "Key store directory or JSON export")->required();
   SetAction(show_cmd, ctx, [&ctx, show_store] {
     auto store = KeyStore::Load(*show_store);
-    if (!store.ok()) return Reject(ctx, store.error().ToString());
+    if (!store.ok()) return StoreFailure(ctx, *show_store, store.error());
     *ctx.out << store->Describe();
     return kExitOk;
   });

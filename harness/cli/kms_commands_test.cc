@@ -117,6 +117,14 @@ TEST(KmsCommandsTest, UsageAndInputErrors) {
   EXPECT_EQ(bad_seed.exit_code, 2);
   auto missing = RunMcxtest({"kms", "provision", "--store", store, "--kms", kPrimary});
   EXPECT_EQ(missing.exit_code, 2);
+  // Issue 19.9: an unwritable --out is an I/O failure naming the path, not
+  // a judgement of the input.
+  auto unwritable = RunMcxtest({"kms", "provision", "--store", store, "--kms", kPrimary, "--identity", kAlice,
+                                "--key-period-no", "1", "--out", store + "/no-such-dir/response.xml"});
+  EXPECT_EQ(unwritable.exit_code, 2) << unwritable.out;
+  EXPECT_NE(unwritable.err.find("cannot write " + store + "/no-such-dir/"), std::string::npos) << unwritable.err;
+  EXPECT_NE(unwritable.err.find("No such file or directory"), std::string::npos) << unwritable.err;
+  EXPECT_EQ(unwritable.err.find("for usage"), std::string::npos) << unwritable.err;
   auto not_store = RunMcxtest({"kms", "show", "--store", NewTempDir()});
   EXPECT_EQ(not_store.exit_code, 1);
   EXPECT_NE(not_store.out.find("not a key store"), std::string::npos) << not_store.out;

@@ -62,20 +62,16 @@ struct ReportArgs {
 int Report(CommandContext& ctx, const ReportArgs& args) {
   if (args.html.empty() && args.junit.empty()) return UsageError(ctx, "nothing to write: give --html and/or --junit");
   auto text = ReadReportJson(args.from);
-  if (!text.ok()) return UsageError(ctx, text.error().message());
+  if (!text.ok()) return ErrorExit(ctx, text.error());
   auto run = report::ReadJsonReport(*text);
-  if (!run.ok()) return UsageError(ctx, args.from + ": " + run.error().ToString());
+  if (!run.ok()) return InputError(ctx, args.from + ": " + run.error().ToString());
   if (!args.html.empty()) {
-    if (Status s = report::WriteHtmlReport(args.html, *run); !s.ok()) {
-      *ctx.err << "mcxtest: " << s.error().ToString() << "\n";
-      return kExitUsage;
-    }
+    if (Status s = report::WriteHtmlReport(args.html, *run); !s.ok()) return ErrorExit(ctx, s.error());
     *ctx.out << "html report: " << args.html << "\n";
   }
   if (!args.junit.empty()) {
     if (Status s = report::WriteFileAtomically(args.junit, report::JunitXml(*run)); !s.ok()) {
-      *ctx.err << "mcxtest: " << s.error().ToString() << "\n";
-      return kExitUsage;
+      return ErrorExit(ctx, s.error());
     }
     *ctx.out << "junit report: " << args.junit << "\n";
   }
@@ -103,7 +99,6 @@ struct Implementation {
   std::string dir;
 };
 
-constexpr int kExitInterrupted = 130;
 
 // Runs `mcxtest run` for one implementation through the CLI itself, so the
 // matrix gets exactly what a user running it alone would (every `run`
@@ -165,7 +160,6 @@ int Matrix(CommandContext& ctx, const MatrixArgs& args) {
     impl.dir = (fs::path(args.report_dir) / dir_name).string();
     impls.push_back(std::move(impl));
   }
-  if (args.timeout_seconds <= 0) return UsageError(ctx, "--timeout must be positive");
   const std::string html_path = args.html.empty() ? args.report_dir + "/matrix.html" : args.html;
   const std::string json_path = args.json.empty() ? args.report_dir + "/matrix.json" : args.json;
   const fs::path html_dir = fs::path(html_path).parent_path();
@@ -258,9 +252,12 @@ void AddReportCommands(CLI::App& app, CommandContext& ctx) {
       ->allow_extra_args(false);  // one NAME=CMD per --sut, so test case paths may follow
   matrix->add_option("testcases", args->paths, "Test case files or directories (default: testcases/)");
   matrix->add_option("--role", args->role, "Only test cases for this SUT role");
-  matrix->add_option("--jobs", args->jobs, "Test cases run at once per implementation (as for run)")->check(CLI::NonNegativeNumber);
-  matrix->add_option("--seed", args->seed, "Seed for keys and random values (same for every implementation)");
-  matrix->add_option("--timeout", args->timeout_seconds, "Per-request timeout in seconds (default 30)");
+  matrix->add_option("--jobs", args->jobs, "Test cases run at once per implementation (as for run)")
+      ->check(DecimalIn(0, kMaxJobs));
+  matrix->add_option("--seed", args->seed, "Seed for keys and random values (same for every implementation)")
+      ->check(DecimalIn(0, UINT64_MAX));
+  matrix->add_option("--timeout", args->timeout_seconds, "Per-request timeout in seconds (default 30, at most 86400)")
+      ->check(SecondsUpTo(kMaxTimeoutSeconds));
   matrix->add_option("--report-dir", args->report_dir,
                      "Directory of the per-implementation reports, <dir>/<NAME>/ (default mcxtest-matrix/)");
   matrix->add_option("--html", args->html, "The matrix as HTML (default <report-dir>/matrix.html)");

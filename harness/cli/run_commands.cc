@@ -12,6 +12,8 @@
 #include <set>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "harness/cli/case_pool.h"
 #include "harness/cli/case_progress.h"
 #include "harness/cli/cli_util.h"
@@ -32,13 +34,26 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Ctrl-C or a CI cancel (SIGTERM): the reports say so, whatever ran.
-constexpr int kExitInterrupted = 130;
-
 // The checkout's testcases/ (the launcher exports MCXTEST_ROOT), else ./testcases.
 std::string DefaultTestcases() {
   if (const char* root = std::getenv("MCXTEST_ROOT")) return std::string(root) + "/testcases";
   return "testcases";
+}
+
+// A relative test case path that does not exist here but does in the
+// checkout (MCXTEST_ROOT) is the checkout's: `./mcxtest run testcases/ue`
+// from any directory means what a bare `run` would, as the docs show it.
+std::vector<std::string> ResolveTestcasePaths(std::vector<std::string> paths) {
+  if (paths.empty()) return {DefaultTestcases()};
+  const char* root = std::getenv("MCXTEST_ROOT");
+  if (root == nullptr || *root == '\0') return paths;
+  for (std::string& p : paths) {
+    std::error_code ec;
+    if (p.empty() || fs::path(p).is_absolute() || fs::exists(p, ec)) continue;
+    fs::path in_root = fs::path(root) / p;
+    if (fs::exists(in_root, ec)) p = in_root.string();
+  }
+  return paths;
 }
 
 // The bundled reference SUT is built next to this binary; a Bazel test that
@@ -73,6 +88,25 @@ Result<std::vector<scenario::Scenario>> LoadAll(const std::vector<std::string>& 
     }
   }
   return out;
+}
+
+// `list --json`: what CI and scripts select cases by, one object per case.
+std::string ListJson(const std::vector<scenario::Scenario>& cases) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const auto& s : cases) {
+    nlohmann::ordered_json c;
+    c["id"] = s.id;
+    c["role"] = scenario::SutRoleName(s.role);
+    c["title"] = s.title;
+    c["procedure"] = scenario::ProcedureName(s.procedure);
+    c["expected_outcome"] = s.expect.outcome == scenario::Expectation::Outcome::kReject ? "reject" : "accept";
+    c["failing_checks"] = s.expect.failing_checks;
+    c["mutation"] = s.injection.mutation;
+    c["clauses"] = s.spec_clauses;
+    c["file"] = s.source_file;
+    list.push_back(std::move(c));
+  }
+  return list.dump(2);
 }
 
 struct RunArgs {
@@ -216,11 +250,10 @@ int SutCannotStart(CommandContext& ctx, report::ReportWriter& writer, const RunA
 }
 
 int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
-  if (args.paths.empty()) args.paths.push_back(DefaultTestcases());
+  args.paths = ResolveTestcasePaths(std::move(args.paths));
   if (!args.role.empty() && !scenario::SutRoleFromName(args.role)) {
     return UsageError(ctx, "unknown role '" + args.role + "' (primary-gms, partner-gms, ue)");
   }
-  if (args.timeout_seconds <= 0) return UsageError(ctx, "--timeout must be positive");
   if (args.pcap_keys && args.pcap_dir.empty()) return UsageError(ctx, "--pcap-keys needs --pcap-dir");
   Shard shard;
   if (!args.shard.empty()) {
@@ -229,7 +262,7 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
     shard = *parsed;
   }
   auto cases = LoadAll(args.paths, args.role);
-  if (!cases.ok()) return UsageError(ctx, cases.error().ToString());
+  if (!cases.ok()) return ErrorExit(ctx, cases.error());
   if (cases->empty()) return UsageError(ctx, "no test cases found");
   if (shard.count > 1) {
     // Round robin over the loaded (ID-ordered) cases: every shard gets a mix
@@ -246,7 +279,7 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
   if (!args.pcap_dir.empty()) {
     std::error_code ec;
     fs::create_directories(args.pcap_dir, ec);
-    if (ec) return UsageError(ctx, "cannot create --pcap-dir " + args.pcap_dir + ": " + ec.message());
+    if (ec) return InputError(ctx, "cannot create --pcap-dir " + args.pcap_dir + ": " + ec.message());
   }
 
   engine::RunInfo info;
@@ -281,8 +314,7 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
   report::ReportWriter writer(args.report_dir, args.junit, args.json);
   writer.set_junit_suite(args.junit_suite);
   if (Status s = writer.Begin(run.info); !s.ok()) {
-    *ctx.err << "mcxtest: cannot write reports: " << s.error().ToString() << "\n";
-    return kExitUsage;
+    return InputError(ctx, "cannot write reports: " + s.error().message());
   }
   if (!hello.ok() && !sut::Interrupted()) return SutCannotStart(ctx, writer, args, *cases, run, hello.error().ToString());
   if (hello.ok()) {
@@ -355,9 +387,12 @@ void AddRunCommands(CLI::App& app, CommandContext& ctx) {
   run->add_option("--role", args->role, "Only test cases for this SUT role");
   run->add_option("--jobs", args->jobs,
                   "Test cases run at once, each with its own SUT process (default: one per core for the "
-                  "bundled reference SUT, 1 with --sut); each verifies on the cores the others leave")->check(CLI::NonNegativeNumber);
-  run->add_option("--seed", args->seed, "Seed for keys and random values (reproducible runs)");
-  run->add_option("--timeout", args->timeout_seconds, "Per-request timeout in seconds (default 30)");
+                  "bundled reference SUT, 1 with --sut; at most 1024); each verifies on the cores the others leave")
+      ->check(DecimalIn(0, kMaxJobs));
+  run->add_option("--seed", args->seed, "Seed for keys and random values, 0 to 2^64-1 (reproducible runs)")
+      ->check(DecimalIn(0, UINT64_MAX));
+  run->add_option("--timeout", args->timeout_seconds, "Per-request timeout in seconds (default 30, at most 86400)")
+      ->check(SecondsUpTo(kMaxTimeoutSeconds));
   run->add_option("--report-dir", args->report_dir, "Report directory (default mcxtest-report/)");
   run->add_option("--junit", args->junit, "Also write the JUnit XML here");
   run->add_option("--json", args->json, "Also write report.json here");
@@ -367,7 +402,7 @@ void AddRunCommands(CLI::App& app, CommandContext& ctx) {
   run->add_option("--t-window", args->t_window_seconds,
                   "How far (seconds) T may lie from a receiver's clock in the harness's verification; case UE-021 "
                   "puts T a day beyond it (default 300)")
-      ->check(CLI::Range(uint64_t{1}, uint64_t{86400 * 30}));
+      ->check(DecimalIn(1, uint64_t{86400} * 30));
   run->add_option("--shard", args->shard,
                   "Run only shard I of N (0 <= I < N): every Nth case from the I-th, as Bazel's "
                   "TEST_SHARD_INDEX/TEST_TOTAL_SHARDS (docs/bazel.md)");
@@ -399,17 +434,24 @@ void AddRunCommands(CLI::App& app, CommandContext& ctx) {
 
   auto list_paths = std::make_shared<std::vector<std::string>>();
   auto list_role = std::make_shared<std::string>();
+  auto list_json = std::make_shared<bool>(false);
   CLI::App* list = app.add_subcommand("list", "List the conformance test cases");
   list->add_option("testcases", *list_paths, "Test case files or directories (default: testcases/)");
   list->add_option("--role", *list_role, "Only test cases for this SUT role");
-  SetAction(list, ctx, [&ctx, list_paths, list_role] {
-    std::vector<std::string> paths = *list_paths;
-    if (paths.empty()) paths.push_back(DefaultTestcases());
+  list->add_flag("--json", *list_json,
+                 "One JSON array instead: per case id, role, title, procedure, expected outcome, failing_checks, "
+                 "mutation, clauses, file");
+  SetAction(list, ctx, [&ctx, list_paths, list_role, list_json] {
+    std::vector<std::string> paths = ResolveTestcasePaths(*list_paths);
     if (!list_role->empty() && !scenario::SutRoleFromName(*list_role)) {
       return UsageError(ctx, "unknown role '" + *list_role + "' (primary-gms, partner-gms, ue)");
     }
     auto cases = LoadAll(paths, *list_role);
-    if (!cases.ok()) return UsageError(ctx, cases.error().ToString());
+    if (!cases.ok()) return ErrorExit(ctx, cases.error());
+    if (*list_json) {
+      *ctx.out << ListJson(*cases) << "\n";
+      return kExitOk;
+    }
     for (const auto& s : *cases) {
       std::string clauses;
       for (const auto& c : s.spec_clauses) clauses += (clauses.empty() ? "" : "; ") + c;

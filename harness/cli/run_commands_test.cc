@@ -1,10 +1,12 @@
 // `mcxtest run` against hostile shims, in-process. (Signals are exercised
 // with the real binary by run_signals_test.sh.)
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "harness/testing/cli_runner.h"
 #include "testdata/testdata.h"
@@ -68,6 +70,65 @@ TEST(RunCommandTest, ShimErrorAndStderrAreEscapedWhenItCannotStart) {
   ExpectNoRawControls(r.out);
   ExpectNoRawControls(r.err);
   EXPECT_NE(r.err.find("log \\x1b[31mred\\x07"), std::string::npos) << r.err;
+}
+
+// Issue 19.9: `list --json` is the case list for scripts and CI.
+TEST(ListCommandTest, JsonListsEveryCaseWithItsExpectation) {
+  const std::string ue = fs::path(OneCase()).parent_path().string();
+  CliOutput text = RunMcxtest({"list", ue});
+  CliOutput r = RunMcxtest({"list", "--json", ue});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json list = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(list.is_array());
+  EXPECT_NE(text.out.find(std::to_string(list.size()) + " test case(s)"), std::string::npos) << text.out;
+  const nlohmann::json* accept = nullptr;
+  const nlohmann::json* reject = nullptr;
+  for (const nlohmann::json& c : list) {
+    for (const char* key : {"id", "role", "title", "procedure", "expected_outcome", "failing_checks", "mutation",
+                            "clauses", "file"}) {
+      EXPECT_TRUE(c.contains(key)) << key << " in " << c.dump();
+    }
+    EXPECT_EQ(c["role"], "ue");
+    EXPECT_NE(text.out.find(c["id"].get<std::string>() + "\tue\t" + c["title"].get<std::string>()), std::string::npos);
+    if (c["id"] == "UE-001") accept = &c;
+    if (c["expected_outcome"] == "reject" && reject == nullptr) reject = &c;
+  }
+  ASSERT_NE(accept, nullptr);
+  EXPECT_EQ((*accept)["expected_outcome"], "accept");
+  EXPECT_TRUE((*accept)["failing_checks"].empty());
+  EXPECT_EQ((*accept)["mutation"], "");
+  EXPECT_EQ((*accept)["clauses"][0], "TS 33.180 5.7");
+  ASSERT_NE(reject, nullptr) << "the UE suite has negative cases";
+  EXPECT_FALSE((*reject)["failing_checks"].empty()) << reject->dump();
+  EXPECT_NE((*reject)["mutation"], "") << reject->dump();
+}
+
+// Issue 19.9: with the launcher's MCXTEST_ROOT, `run testcases/ue` from
+// another directory means the checkout's, as a bare `run` does.
+TEST(ListCommandTest, RelativeTestcasePathResolvesAgainstTheCheckout) {
+  const fs::path ue = fs::path(OneCase()).parent_path();
+  const std::string root = TempDir("checkout");
+  fs::create_directories(root + "/testcases/ue");
+  fs::copy_file(OneCase(), root + "/testcases/ue/one.yaml");
+  const std::string elsewhere = TempDir("elsewhere");
+  const fs::path cwd = fs::current_path();
+  fs::current_path(elsewhere);
+  ::setenv("MCXTEST_ROOT", root.c_str(), 1);
+  CliOutput relative = RunMcxtest({"list", "testcases/ue"});
+  CliOutput bare = RunMcxtest({"list"});
+  // A path that exists where the user is stays theirs.
+  fs::create_directories(elsewhere + "/testcases/ue");
+  CliOutput local = RunMcxtest({"list", "testcases/ue"});
+  ::unsetenv("MCXTEST_ROOT");
+  CliOutput without_root = RunMcxtest({"list", "testcases/nothing"});
+  fs::current_path(cwd);
+  EXPECT_EQ(relative.exit_code, 0) << relative.err;
+  EXPECT_NE(relative.out.find("UE-001"), std::string::npos) << relative.out;
+  EXPECT_EQ(relative.out, bare.out);
+  EXPECT_EQ(local.out, "0 test case(s)\n") << local.out << local.err;
+  EXPECT_EQ(without_root.exit_code, 2);
+  EXPECT_NE(without_root.err.find("cannot read testcases/nothing: No such file or directory"), std::string::npos)
+      << without_root.err;
 }
 
 }  // namespace
