@@ -1,5 +1,6 @@
 #include "harness/cli/cli_util.h"
 
+#include <cstdlib>
 #include <ctime>
 #include <utility>
 
@@ -52,6 +53,16 @@ Result<uint64_t> ParseDecimalFlag(const std::string& flag, const std::string& va
   auto parsed = ParseDecimal(value, 0, max);
   if (!parsed.ok()) return InvalidArgument(flag + ": " + parsed.error().message());
   return parsed;
+}
+
+bool UseColor(const std::string& mode, bool stdout_is_terminal) {
+  if (mode == "always") return true;
+  if (mode == "never") return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color != nullptr && *no_color != '\0') return false;
+  const char* term = std::getenv("TERM");
+  if (term != nullptr && std::string(term) == "dumb") return false;
+  return stdout_is_terminal;
 }
 
 std::string JsonStringObject(const std::vector<std::pair<std::string, std::string>>& fields) {

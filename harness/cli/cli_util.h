@@ -48,6 +48,11 @@ std::string ResolveBundledSut(const std::string& command, const std::string& bun
 // True when ResolveBundledSut would replace the command's first word.
 bool NamesBundledSut(const std::string& command);
 
+// --color MODE: "always", "never", or "auto": colour when stdout is a
+// terminal, NO_COLOR (https://no-color.org) is unset or empty and TERM is
+// not "dumb". An explicit "always" wins over NO_COLOR.
+bool UseColor(const std::string& mode, bool stdout_is_terminal);
+
 // Converts a command's flag values and remembers the first failure, so an
 // action checks once:
 //   FlagParser in;

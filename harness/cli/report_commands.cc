@@ -91,6 +91,7 @@ struct MatrixArgs {
   std::string html;
   std::string json;
   std::string junit_dir;
+  std::string color = "auto";  // passed to each run
 };
 
 struct Implementation {
@@ -108,7 +109,8 @@ int RunOne(CommandContext& ctx, const MatrixArgs& args, const Implementation& im
   std::vector<std::string> argv = {"mcxtest",  "run",           "--report-dir", impl.dir,
                                    "--html",   impl.dir + "/report.html",       "--seed",
                                    std::to_string(args.seed),   "--timeout",    std::to_string(args.timeout_seconds),
-                                   "--jobs",   std::to_string(args.jobs)};
+                                   "--jobs",   std::to_string(args.jobs),
+                                   "--color",  args.color};
   if (!impl.command.empty()) argv.insert(argv.end(), {"--sut", impl.command});
   if (!args.role.empty()) argv.insert(argv.end(), {"--role", args.role});
   if (!junit.empty()) argv.insert(argv.end(), {"--junit", junit});
@@ -258,6 +260,8 @@ void AddReportCommands(CLI::App& app, CommandContext& ctx) {
       ->check(DecimalIn(0, UINT64_MAX));
   matrix->add_option("--timeout", args->timeout_seconds, "Per-request timeout in seconds (default 30, at most 86400)")
       ->check(SecondsUpTo(kMaxTimeoutSeconds));
+  matrix->add_option("--color", args->color, "Colour the verdicts: auto (default), always, never (as for run)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   matrix->add_option("--report-dir", args->report_dir,
                      "Directory of the per-implementation reports, <dir>/<NAME>/ (default mcxtest-matrix/)");
   matrix->add_option("--html", args->html, "The matrix as HTML (default <report-dir>/matrix.html)");

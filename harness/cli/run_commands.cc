@@ -1,5 +1,6 @@
 // `mcxtest run` and `mcxtest list`: the conformance suite.
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -126,7 +127,15 @@ struct RunArgs {
   uint64_t t_window_seconds = engine::kDefaultTWindowSeconds;  // --t-window
   std::string junit_suite;  // --junit-suite: the JUnit testsuite's name (matrix: the column's)
   std::string shard;        // --shard I/N
+  std::string color = "auto";  // --color auto|always|never
 };
+
+// Columns of the terminal on stderr (for the live line), 80 if unknown.
+size_t TerminalWidth() {
+  struct winsize size {};
+  if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  return CaseProgress::kDefaultWidth;
+}
 
 struct Shard {
   size_t index = 0;
@@ -331,20 +340,22 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
   options.jobs = parallel.verify_threads;
   options.controls = !args.no_controls;
   options.t_window_seconds = args.t_window_seconds;
-  CaseProgress progress(*ctx.err, ctx.err == &std::cerr && ::isatty(STDERR_FILENO) == 1,
-                        /*name_cases=*/parallel.cases > 1);
+  const bool live = ctx.err == &std::cerr && ::isatty(STDERR_FILENO) == 1;
+  const bool color = UseColor(args.color, ctx.out == &std::cout && ::isatty(STDOUT_FILENO) == 1);
+  CaseProgress progress(*ctx.err, live, /*name_cases=*/parallel.cases > 1, live ? TerminalWidth() : 0);
   size_t ran = RunCasesInOrder(
       cases->size(), parallel.cases, [] { return sut::Interrupted(); },
       [&](size_t i) {
         engine::EngineOptions case_options = options;
         case_options.progress = progress.For(i, (*cases)[i].id);
+        case_options.waiting = progress.Waiting(i, (*cases)[i].id);
         engine::TestCaseResult r = engine::RunTestCase((*cases)[i], case_options);
         progress.CaseDone(i);
         return r;
       },
       [&](size_t i, engine::TestCaseResult&& r) {
         if (!args.pcap_dir.empty()) WriteCaseTrace(ctx, args.pcap_dir, args.pcap_keys, (*cases)[i], options, r);
-        std::string line = report::CaseLine(r, i + 1, cases->size());
+        std::string line = report::CaseLine(r, i + 1, cases->size(), color);
         if (line.empty() || line.back() != '\n') line += "\n";
         if (r.verdict == engine::Verdict::kFailed || r.verdict == engine::Verdict::kError ||
             r.verdict == engine::Verdict::kInconclusive) {
@@ -364,7 +375,7 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
     if (Status s = writer.AddCase(run.cases.back()); !s.ok()) *ctx.err << "mcxtest: " << s.error().ToString() << "\n";
   }
   FinishReports(ctx, writer, args.html, run);
-  *ctx.out << report::SummaryTable(run);
+  *ctx.out << report::SummaryTable(run, color);
   *ctx.out << "reports: " << writer.junit_path() << ", " << writer.json_path()
            << (args.html.empty() ? "" : ", " + args.html) << "\n";
   if (run.interrupted) {
@@ -409,6 +420,10 @@ void AddRunCommands(CLI::App& app, CommandContext& ctx) {
   run->add_option("--junit-suite", args->junit_suite,
                   "Name the JUnit testsuite NAME and its classnames mcxtest.NAME.<role> (matrix: each "
                   "implementation's name), so several SUTs do not collide in CI");
+  run->add_option("--color", args->color,
+                  "Colour the verdicts: auto (default: when stdout is a terminal and NO_COLOR is unset), "
+                  "always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   run->add_flag("--no-controls", args->no_controls,
                 "Skip the positive controls (the valid twin delivered before each negative case's mutated "
                 "message); negative verdicts then rest on rejections alone, and the reports say so");

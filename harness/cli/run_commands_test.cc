@@ -72,6 +72,24 @@ TEST(RunCommandTest, ShimErrorAndStderrAreEscapedWhenItCannotStart) {
   EXPECT_NE(r.err.find("log \\x1b[31mred\\x07"), std::string::npos) << r.err;
 }
 
+// Issue 19.8: --color always/never/auto; a captured stdout (not a
+// terminal) gets no colour by default, and no live line on stderr.
+TEST(RunCommandTest, ColorFlag) {
+  const std::string dir = TempDir("color");
+  CliOutput plain = RunMcxtest({"run", OneCase(), "--report-dir", dir + "/a"});
+  ASSERT_EQ(plain.exit_code, 0) << plain.out << plain.err;
+  EXPECT_EQ(plain.out.find('\x1b'), std::string::npos) << plain.out;
+  EXPECT_EQ(plain.err.find("running UE-001"), std::string::npos) << plain.err;
+  CliOutput colored = RunMcxtest({"run", OneCase(), "--report-dir", dir + "/b", "--color=always"});
+  EXPECT_NE(colored.out.find("[1/1] \x1b[32mPASS\x1b[0m  UE-001"), std::string::npos) << colored.out;
+  EXPECT_NE(colored.out.find("Result: \x1b[1;32mPASSED\x1b[0m"), std::string::npos) << colored.out;
+  CliOutput never = RunMcxtest({"run", OneCase(), "--report-dir", dir + "/c", "--color", "never"});
+  EXPECT_EQ(never.out.find('\x1b'), std::string::npos) << never.out;
+  CliOutput bad = RunMcxtest({"run", OneCase(), "--color", "sometimes"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--color"), std::string::npos) << bad.err;
+}
+
 // Issue 19.9: `list --json` is the case list for scripts and CI.
 TEST(ListCommandTest, JsonListsEveryCaseWithItsExpectation) {
   const std::string ue = fs::path(OneCase()).parent_path().string();

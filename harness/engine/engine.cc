@@ -403,7 +403,9 @@ class CaseRunner {
   template <typename C>
   std::optional<typename C::Answer> Ask(const typename C::Request& request,
                                         const char* malformed = "malformed answer") {
+    if (o_.waiting) o_.waiting(C::kType);
     shim::Reply<typename C::Answer> reply = shim_->Ask<C>(request);
+    if (o_.waiting) o_.waiting("");
     if (!reply.call.ok()) {
       CallFailed(reply.call);
       return std::nullopt;

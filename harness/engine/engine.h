@@ -31,6 +31,11 @@ inline constexpr uint64_t kDefaultClockNtpSeconds = 3913056000;
 // calls one at a time, but from its verification threads.
 using ProgressFn = std::function<void(uint64_t done, uint64_t total, std::string_view what)>;
 
+// The shim request a case waits on: its protocol type (e.g. "deliver-gktp",
+// docs/shim-protocol.md) just before it is sent, and "" once its answer or
+// failure is in. Called on the case's own thread.
+using WaitingFn = std::function<void(std::string_view request)>;
+
 // How far T may lie from a receiver's clock (RFC 3830 5.4's allowed clock
 // skew) in the harness's verification, unless `mcxtest run --t-window` says
 // otherwise: the window mutation t-outside-window steps beyond.
@@ -47,6 +52,7 @@ struct EngineOptions {
   bool controls = true;
   uint64_t t_window_seconds = kDefaultTWindowSeconds;
   ProgressFn progress;  // optional
+  WaitingFn waiting;    // optional: `mcxtest run`'s live line on a terminal
 };
 
 struct MutationInfo {

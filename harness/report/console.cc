@@ -39,13 +39,37 @@ const char* VerdictLabel(Verdict v) {
   return "?";
 }
 
-std::string CaseLine(const TestCaseResult& c, size_t done, size_t total) {
+namespace {
+
+const char* VerdictColor(Verdict v) {
+  switch (v) {
+    case Verdict::kPassed: return "\x1b[32m";
+    case Verdict::kFailed: return "\x1b[1;31m";
+    case Verdict::kSkipped: return "\x1b[33m";
+    case Verdict::kError: return "\x1b[31m";
+    case Verdict::kInconclusive: return "\x1b[35m";
+  }
+  return "";
+}
+
+constexpr char kReset[] = "\x1b[0m";
+
+}  // namespace
+
+std::string StyledVerdictLabel(Verdict v, size_t width, bool color) {
+  std::string label = VerdictLabel(v);
+  std::string padding = label.size() < width ? std::string(width - label.size(), ' ') : "";
+  if (!color) return label + padding;
+  return VerdictColor(v) + label + kReset + padding;
+}
+
+std::string CaseLine(const TestCaseResult& c, size_t done, size_t total, bool color) {
   std::string line;
   if (total > 0) {
     std::string total_text = std::to_string(total);
     line += "[" + PadLeft(std::to_string(done), total_text.size()) + "/" + total_text + "] ";
   }
-  line += PadRight(VerdictLabel(c.verdict), 5) + " " + PrintableText(c.id);
+  line += StyledVerdictLabel(c.verdict, 5, color) + " " + PrintableText(c.id);
   if (!c.title.empty()) line += "  " + PrintableText(c.title);
   line += " (" + FormatSeconds(c.seconds, 2) + " s)\n";
   return line;
@@ -64,7 +88,7 @@ std::string CaseDetails(const TestCaseResult& c) {
   return out;
 }
 
-std::string SummaryTable(const engine::RunResult& run) {
+std::string SummaryTable(const engine::RunResult& run, bool color) {
   RunCounts counts = CountCases(run.cases);
   std::vector<std::pair<std::string, VerdictCounts>> rows;
   for (const auto& [role, v] : counts.by_role) rows.emplace_back(role.empty() ? "(no role)" : PrintableText(role), v);
@@ -98,7 +122,7 @@ std::string SummaryTable(const engine::RunResult& run) {
   for (const auto& c : run.cases) {
     if (c.verdict != Verdict::kFailed && c.verdict != Verdict::kError && c.verdict != Verdict::kInconclusive) continue;
     if (!header_done) out += "\nFailing cases:\n", header_done = true;
-    out += "  " + PadRight(VerdictLabel(c.verdict), 5) + "  " + PrintableText(c.id);
+    out += "  " + StyledVerdictLabel(c.verdict, 5, color) + "  " + PrintableText(c.id);
     std::vector<std::string> ids = c.FailedCheckIds();
     if (!ids.empty()) {
       out += "  [";
@@ -115,7 +139,8 @@ std::string SummaryTable(const engine::RunResult& run) {
   if (run.interrupted) out += "Run INTERRUPTED after " + std::to_string(all.total()) + " case(s).\n";
   // An interrupted run proves nothing about the cases it did not run.
   const char* result = run.interrupted ? "INTERRUPTED" : passed ? "PASSED" : "FAILED";
-  out += std::string("Result: ") + result + " (" + std::to_string(all.passed) + " passed, " +
+  const char* result_color = run.interrupted ? "\x1b[1;33m" : passed ? "\x1b[1;32m" : "\x1b[1;31m";
+  out += std::string("Result: ") + (color ? result_color : "") + result + (color ? kReset : "") + " (" + std::to_string(all.passed) + " passed, " +
          std::to_string(all.failed) + " failed, " + std::to_string(all.skipped) + " skipped, " +
          std::to_string(all.error) + " error, " +
          (with_inconclusive ? std::to_string(all.inconclusive) + " inconclusive, " : "") +

@@ -21,9 +21,15 @@ namespace mcx::report {
 // "PASS", "FAIL", "SKIP", "ERROR", "INCONCLUSIVE".
 const char* VerdictLabel(engine::Verdict v);
 
+// The verdict label in its ANSI colour (green PASS, red FAIL and ERROR,
+// yellow SKIP, magenta INCONCLUSIVE), padded to `width` outside the
+// escape sequences; without `color` the plain padded label.
+std::string StyledVerdictLabel(engine::Verdict v, size_t width, bool color);
+
 // "[ 3/12] PASS  UE-ACCEPT-001  UE accepts a valid GKTP (0.42 s)\n"; the
-// counter is left out when `total` is 0.
-std::string CaseLine(const engine::TestCaseResult& c, size_t done = 0, size_t total = 0);
+// counter is left out when `total` is 0. `color`: the label in colour
+// (mcxtest run --color, for a terminal).
+std::string CaseLine(const engine::TestCaseResult& c, size_t done = 0, size_t total = 0, bool color = false);
 
 // The indented lines to print under a case's line: the failed checks (ID,
 // clause, where, detail, expected vs actual) of failures and errors, the
@@ -34,7 +40,7 @@ std::string CaseDetails(const engine::TestCaseResult& c);
 // Counts per role x verdict with totals (the inconclusive column only when
 // a case is), the failing and inconclusive cases, and a closing verdict line
 // ("PASSED" allows skips, as the exit code does).
-std::string SummaryTable(const engine::RunResult& run);
+std::string SummaryTable(const engine::RunResult& run, bool color = false);
 
 // "[#####.....] 512/10000 members" (work of one long procedure). On a
 // terminal it redraws one line with '\r' (at most every 100 ms); otherwise

@@ -49,6 +49,33 @@ TEST(CaseLineTest, ShowsCounterVerdictIdTitleAndTime) {
   EXPECT_NE(failing.find("\\x1b[31mred"), std::string::npos);
 }
 
+// Issue 19.8: colour for a terminal: the label only, SUT text still
+// escaped, the same columns as without colour.
+TEST(CaseLineTest, ColourWrapsOnlyTheVerdictLabel) {
+  EXPECT_EQ(CaseLine(testing::PassingCase(), 3, 12, /*color=*/true),
+            "[ 3/12] \x1b[32mPASS\x1b[0m  UE-ACCEPT-001  UE accepts a valid step-14 GKTP (0.42 s)\n");
+  std::string failing = CaseLine(testing::FailingCase(), 2, 4, true);
+  EXPECT_EQ(failing.rfind("[2/4] \x1b[1;31mFAIL\x1b[0m  PGMS-REGROUP-002", 0), 0u) << failing;
+  EXPECT_NE(failing.find("\\x1b[31mred"), std::string::npos) << "the SUT's escapes stay escaped";
+  EXPECT_EQ(CaseLine(testing::ErrorCase(), 1, 1, true).rfind("[1/1] \x1b[31mERROR\x1b[0m UE/REJECT", 0), 0u);
+  EXPECT_EQ(CaseLine(testing::SkippedCase(), 0, 0, true).rfind("\x1b[33mSKIP\x1b[0m  PARTNER-001", 0), 0u);
+  EXPECT_EQ(StyledVerdictLabel(Verdict::kInconclusive, 5, true), "\x1b[35mINCONCLUSIVE\x1b[0m");
+  EXPECT_EQ(StyledVerdictLabel(Verdict::kPassed, 5, false), "PASS ");
+  EXPECT_EQ(CaseLine(testing::FailingCase(), 2, 4).find('\x1b'), std::string::npos) << "no colour unless asked";
+}
+
+TEST(SummaryTableTest, ColourMarksTheResultAndFailingLabels) {
+  std::string table = SummaryTable(testing::SampleRun(), /*color=*/true);
+  EXPECT_NE(table.find("Result: \x1b[1;31mFAILED\x1b[0m (1 passed"), std::string::npos) << table;
+  EXPECT_NE(table.find("  \x1b[1;31mFAIL\x1b[0m   PGMS-REGROUP-002"), std::string::npos) << table;
+  engine::RunResult passed;
+  passed.cases = {testing::PassingCase()};
+  EXPECT_NE(SummaryTable(passed, true).find("Result: \x1b[1;32mPASSED\x1b[0m"), std::string::npos);
+  passed.interrupted = true;
+  EXPECT_NE(SummaryTable(passed, true).find("Result: \x1b[1;33mINTERRUPTED\x1b[0m"), std::string::npos);
+  EXPECT_EQ(SummaryTable(testing::SampleRun()).find("\x1b"), std::string::npos);
+}
+
 TEST(CaseDetailsTest, FailureShowsChecksClausesExpectedAndActual) {
   std::string details = CaseDetails(testing::FailingCase());
   EXPECT_FALSE(HasRawControl(details)) << details;
