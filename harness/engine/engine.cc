@@ -52,6 +52,12 @@ uint64_t Fnv1a(std::string_view s, uint64_t h = 1469598103934665603ull) {
   return h;
 }
 
+// A rejection as reports show it: the SUT's reason, and its reason_code in
+// brackets when it gave one.
+std::string RejectionText(const std::string& reason, const std::string& reason_code) {
+  return reason + (reason_code.empty() ? "" : " [" + reason_code + "]");
+}
+
 std::string Hex32(uint32_t v) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%08x", v);
@@ -709,6 +715,7 @@ void CaseRunner::RunPartnerGms() {
   Record(delivered);
   auto parsed = Ask<shim::RegroupNotificationCall>(n);
   if (!parsed) return;
+  if (parsed->rejected) r_.sut_reason = RejectionText(parsed->reason, parsed->reason_code);
   if (expect_reject) {
     bool ok = parsed->rejected && parsed->gktps.empty();
     if (ok) {
@@ -808,6 +815,7 @@ void CaseRunner::RunUe() {
   Record(delivered);
   auto parsed = Ask<shim::DeliverGktpCall>(req);
   if (!parsed) return;
+  if (!parsed->accepted) r_.sut_reason = RejectionText(parsed->reason, parsed->reason_code);
   if (s_.expect.outcome == scenario::Expectation::Outcome::kReject) {
     if (parsed->accepted) {
       flow_.Fail(CheckId::kUeReject, "accepted an invalid GKTP (" + s_.injection.mutation + ")", "rejected", "accepted");
@@ -895,8 +903,7 @@ bool CaseRunner::RunUeControl(const Party& sender, const Party& ue, int step, ui
     r_.control = {ControlStatus::kAccepted, "accepted the valid twin (GMK-ID " + Hex32(answer->gmk_id) + ")"};
   } else {
     r_.control = {ControlStatus::kRejected,
-                  "rejected the valid twin: " + answer->reason +
-                      (answer->reason_code.empty() ? "" : " [" + answer->reason_code + "]")};
+                  "rejected the valid twin: " + RejectionText(answer->reason, answer->reason_code)};
   }
   return true;
 }
@@ -912,8 +919,7 @@ bool CaseRunner::RunPartnerControl(const shim::RegroupNotification& notification
   if (!answer) return false;
   if (answer->rejected) {
     r_.control = {ControlStatus::kRejected,
-                  "rejected the valid twin: " + answer->reason +
-                      (answer->reason_code.empty() ? "" : " [" + answer->reason_code + "]")};
+                  "rejected the valid twin: " + RejectionText(answer->reason, answer->reason_code)};
   } else {
     r_.control = {ControlStatus::kAccepted,
                   "accepted the valid twin and re-keyed " + std::to_string(answer->gktps.size()) + " user(s)"};
@@ -1027,6 +1033,8 @@ TestCaseResult RunTestCase(const Scenario& s, const EngineOptions& options) {
   r.role = scenario::SutRoleName(s.role);
   r.spec_clauses = s.spec_clauses;
   r.source_file = s.source_file;
+  r.expected_outcome = s.expect.outcome == scenario::Expectation::Outcome::kReject ? "reject" : "accept";
+  r.mutation = s.injection.mutation;
   CaseRunner(s, options, r).Run();
   // The stderr tail explains failures and errors (docs/shim-protocol.md);
   // reports of passes and skips do not carry what a vendor's shim logged.

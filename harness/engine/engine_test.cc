@@ -83,6 +83,13 @@ TEST(EngineTest, UeReferenceAcceptsValidAndRejectsInvalid) {
   EXPECT_EQ(ok.verdict, Verdict::kPassed) << Explain(ok);
   TestCaseResult bad = RunYaml(Scenario("E-UE-BAD", "ue", "inject: {mutation: bad-signature}\n", "reject"), ReferenceSut());
   EXPECT_EQ(bad.verdict, Verdict::kPassed) << Explain(bad);
+  // Issue 19.10: what the case expects and did, and why the SUT said no.
+  EXPECT_EQ(ok.expected_outcome, "accept");
+  EXPECT_EQ(ok.mutation, "");
+  EXPECT_EQ(ok.sut_reason, "") << "it accepted";
+  EXPECT_EQ(bad.expected_outcome, "reject");
+  EXPECT_EQ(bad.mutation, "bad-signature");
+  EXPECT_FALSE(bad.sut_reason.empty());
 }
 
 TEST(EngineTest, DefectsAreCaughtByTheirChecks) {

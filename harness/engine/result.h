@@ -68,8 +68,17 @@ struct TestCaseResult {
   std::string role;
   std::vector<std::string> spec_clauses;
   std::string source_file;
+  // From the test case, so a report stands alone: what the SUT must do with
+  // the message ("accept" or "reject") and the fault the harness injected
+  // into it (a mutation name; "" when delivered intact).
+  std::string expected_outcome;
+  std::string mutation;
   Verdict verdict = Verdict::kError;
   std::string summary;  // one line: why it passed / failed
+  // The reason (and reason_code in brackets) the SUT gave when it rejected
+  // the case's message; "" when it did not reject (the control's answer is
+  // in `control`).
+  std::string sut_reason;
   ControlResult control;
   std::vector<MessageRecord> messages;
   std::vector<checks::CheckResult> flow_checks;  // FLOW.*, UE.*, PARTNER.*, SUT.*

@@ -177,6 +177,15 @@ std::string CellTitle(const std::string& id, const Cell& cell, Verdict verdict) 
 
 // ------------------------------------------------------------ page pieces
 
+// A case's title, expected outcome, mutation and the SUT's reason as matrix
+// cells; long text is cut, the whole of it in the cell's title.
+std::string CaseTextCells(const TestCaseResult& c) {
+  return "<td class=\"case-text case-title\"" + Attr("title", Shorten(c.title, 1000)) + ">" + Esc(Shorten(c.title, 60)) +
+         "</td><td class=\"expected-outcome\">" + Esc(c.expected_outcome) + "</td><td class=\"mutation\">" +
+         Esc(c.mutation) + "</td><td class=\"case-text sut-reason\"" + Attr("title", Shorten(c.sut_reason, 1000)) +
+         ">" + Esc(Shorten(c.sut_reason, 80)) + "</td>";
+}
+
 constexpr char kStyle[] = R"css(
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:1.5em;color:#212121;background:#fff;font-size:14px}
 h1{font-size:1.6em;margin:0 0 .4em}h2{font-size:1.3em;margin:1.4em 0 .5em;border-bottom:1px solid #ccc}
@@ -201,6 +210,11 @@ table{border-collapse:collapse}
 .matrix td.cell{min-width:1.5em;height:1.5em;text-align:center;border:1px solid #fff;font-size:.85em;padding:0 2px}
 .matrix th.case-id{text-align:left;font-weight:normal;white-space:nowrap;padding-right:.6em}
 .matrix td.verdict{padding:0 .5em;font-size:.85em}
+.matrix td.case-text{font-size:.85em;padding:0 .5em;max-width:18em;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.matrix td.mutation{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.8em;white-space:nowrap;padding:0 .5em}
+.matrix td.expected-outcome{font-size:.85em;padding:0 .5em}
+#sort-id{font:inherit;font-weight:bold;border:1px solid #999;border-radius:3px;background:#f5f5f5;cursor:pointer}
+#sort-id[hidden],#sort-label[hidden]{display:none}
 .matrix tr.group-role th{background:#37474f;color:#fff;text-align:left;padding:3px 6px}
 .matrix tr.group-clause th{background:#eceff1;text-align:left;font-weight:normal;font-style:italic;padding:2px 6px}
 .st-pass{background:#a5d6a7}.st-fail{background:#e57373;font-weight:bold}.st-warn{background:#ffcc80}
@@ -278,7 +292,40 @@ constexpr char kScript[] = R"js(
   }
   ['f-role', 'f-verdict', 'f-family'].forEach(function (id) { byId(id).addEventListener('change', apply); });
   byId('f-search').addEventListener('input', apply);
+  // Sorting by ID: each click goes ascending, descending, then back to the
+  // grouped order (the order without scripts). Sorted rows move to the
+  // tbody#sorted-rows; the grouped tbodies keep their group headers and get
+  // their rows back in the saved order.
+  var sortButton = byId('sort-id'), table = byId('check-matrix'), sortedBody = byId('sorted-rows');
+  var caseRows = Array.prototype.slice.call(rows), sortState = 0;
+  var saved = Array.prototype.map.call(bodies, function (b) { return Array.prototype.slice.call(b.children); });
+  function byCase(a, b) {
+    return a.getAttribute('data-case').localeCompare(b.getAttribute('data-case'), 'en', { numeric: true });
+  }
+  function sortRows() {
+    sortState = (sortState + 1) % 3;
+    var th = sortButton.parentNode, i;
+    if (sortState === 0) {
+      for (i = 0; i < bodies.length; i++) saved[i].forEach(function (r) { bodies[i].appendChild(r); });
+      th.removeAttribute('aria-sort');
+      sortButton.textContent = 'test case \u21c5';
+    } else {
+      var order = caseRows.slice().sort(byCase);
+      if (sortState === 2) order.reverse();
+      order.forEach(function (r) { sortedBody.appendChild(r); });
+      th.setAttribute('aria-sort', sortState === 1 ? 'ascending' : 'descending');
+      sortButton.textContent = 'test case ' + (sortState === 1 ? '\u25b2' : '\u25bc');
+    }
+    table.setAttribute('data-sort', ['grouped', 'id-ascending', 'id-descending'][sortState]);
+    apply();  // hides the emptied tbodies (the sorted one when grouped)
+  }
+  sortButton.removeAttribute('hidden');
+  byId('sort-label').setAttribute('hidden', 'hidden');
+  sortButton.addEventListener('click', sortRows);
   apply();
+  // report.html#sort=id / #sort=id-desc opens the matrix sorted.
+  if (location.hash === '#sort=id' || location.hash === '#sort=id-desc') sortRows();
+  if (location.hash === '#sort=id-desc') sortRows();
   doc.documentElement.setAttribute('data-js', 'ready');
 })();
 )js";
@@ -376,8 +423,13 @@ std::string Matrix(const RunResult& run) {
   out += "</p>\n<p class=\"note\">Checks of messages the SUT produced and flow checks; hover a cell for its "
          "clause and counts.</p>\n";
 
-  out += "<div class=\"matrix-wrap\">\n<table id=\"check-matrix\" class=\"matrix\">\n<thead><tr><th>test case</th>"
-         "<th>verdict</th>";
+  // The sort button is for scripts; without them the label shows and the
+  // rows stay grouped.
+  out += "<div class=\"matrix-wrap\">\n<table id=\"check-matrix\" class=\"matrix\" data-sort=\"grouped\">\n"
+         "<thead><tr><th class=\"sort\"><span id=\"sort-label\">test case</span><button type=\"button\" "
+         "id=\"sort-id\" hidden=\"hidden\" title=\"Sort by test case ID: ascending, descending, then grouped "
+         "again\">test case \u21c5</button></th><th>verdict</th><th>title</th><th>expected</th><th>mutation</th>"
+         "<th>SUT reason</th>";
   for (const std::string& id : columns) {
     const checks::CheckInfo* info = checks::FindCheck(id);
     std::string title = id;
@@ -399,7 +451,7 @@ std::string Matrix(const RunResult& run) {
     if (x.role != y.role) return x.role < y.role;
     return FirstClause(x) < FirstClause(y);
   });
-  const std::string span = std::to_string(columns.size() + 2);
+  const std::string span = std::to_string(columns.size() + 6);
   std::string current_role;
   std::string current_clause;
   int group = -1;
@@ -422,12 +474,12 @@ std::string Matrix(const RunResult& run) {
              Attr("colspan", span) + ">" + Esc(current_clause) + "</th></tr>\n";
     }
     std::string verdict = engine::VerdictName(c.verdict);
-    std::string search = AsciiLower(c.id + " " + c.title);
+    std::string search = AsciiLower(c.id + " " + c.title + " " + c.mutation);
     for (const std::string& id : c.FailedCheckIds()) search += " " + AsciiLower(id);
     out += "<tr class=\"case-row\"" + Attr("data-case", c.id) + Attr("data-role", c.role) +
            Attr("data-verdict", verdict) + Attr("data-group", std::to_string(group)) + Attr("data-search", search) +
            "><th class=\"case-id\"" + Attr("title", c.title) + "><a" + Attr("href", "#" + HtmlCaseAnchor(c.id)) + ">" +
-           Esc(c.id) + "</a></th><td class=\"verdict v-" + verdict + "\">" + verdict + "</td>";
+           Esc(c.id) + "</a></th><td class=\"verdict v-" + verdict + "\">" + verdict + "</td>" + CaseTextCells(c);
     const std::map<std::string, Cell>& row = cells[order[n]];
     for (const std::string& id : columns) {
       auto it = row.find(id);
@@ -441,6 +493,8 @@ std::string Matrix(const RunResult& run) {
     out += "</tr>\n";
   }
   if (open) out += "</tbody>\n";
+  // Where the script puts the rows sorted by ID (empty and hidden otherwise).
+  out += "<tbody id=\"sorted-rows\" hidden=\"hidden\"></tbody>\n";
   out += "</table>\n</div>\n</section>\n";
   return out;
 }
@@ -817,6 +871,9 @@ std::string CaseSection(const TestCaseResult& c, size_t case_index, const std::s
   for (const std::string& clause : c.spec_clauses) clauses += (clauses.empty() ? "" : "; ") + clause;
   if (!clauses.empty()) out += "<dt>spec</dt><dd>" + Esc(clauses) + "</dd>";
   if (!c.source_file.empty()) out += "<dt>source</dt><dd><code>" + Esc(c.source_file) + "</code></dd>";
+  if (!c.expected_outcome.empty()) out += "<dt>expected</dt><dd class=\"expected-outcome\">" + Esc(c.expected_outcome) + "</dd>";
+  if (!c.mutation.empty()) out += "<dt>mutation</dt><dd class=\"mutation\"><code>" + Esc(c.mutation) + "</code></dd>";
+  if (!c.sut_reason.empty()) out += "<dt>SUT reason</dt><dd class=\"sut-reason\">" + Esc(c.sut_reason) + "</dd>";
   out += "<dt>time</dt><dd>" + FormatSeconds(c.seconds, 3) + " s</dd><dt>messages</dt><dd>" +
          std::to_string(c.messages.size()) + "</dd>";
   if (!pcap_dir.empty()) {

@@ -52,6 +52,57 @@ class HtmlTest : public ::testing::Test {
   XmlDocPtr doc_;
 };
 
+// Issue 19.10: each matrix row says what the case is and expects, what the
+// harness did to the message and why the SUT rejected it.
+TEST_F(HtmlTest, MatrixRowsCarryTitleExpectationMutationAndSutReason) {
+  engine::RunResult run = testing::SampleRun();
+  run.cases.push_back(testing::InconclusiveCase());
+  Render(run);
+  const std::string row = "//" + E("tr") + "[@data-case='UE-035']/" + E("td");
+  EXPECT_EQ(Str(row + "[contains(@class,'case-title')]"), "UE rejects a partner-GMS GKTP with a bad signature");
+  EXPECT_EQ(Str(row + "[@class='expected-outcome']"), "reject");
+  EXPECT_EQ(Str(row + "[@class='mutation']"), "bad-signature");
+  const std::string reason = Str(row + "[contains(@class,'sut-reason')]/@title");
+  EXPECT_EQ(reason.rfind("unknown KMS <&", 0), 0u) << reason;
+  EXPECT_NE(reason.find("[IDR.KMS]"), std::string::npos) << reason;
+  EXPECT_EQ(Str("//" + E("tr") + "[@data-case='UE-ACCEPT-001']/" + E("td") + "[@class='expected-outcome']"), "accept");
+  EXPECT_EQ(Str("//" + E("tr") + "[@data-case='UE-ACCEPT-001']/" + E("td") + "[@class='mutation']"), "");
+  EXPECT_EQ(Str("//" + E("tr") + "[@data-case='UE-ACCEPT-001']/" + E("td") + "[contains(@class,'sut-reason')]"), "");
+  // A long title is cut in the cell and whole in its tooltip.
+  const std::string failing = "//" + E("tr") + "[@data-case='PGMS-REGROUP-002']/" + E("td") + "[contains(@class,'case-title')]";
+  EXPECT_EQ(Str(failing + "/@title").rfind("Primary GMS distributes one GMK to both domains <&", 0), 0u);
+  EXPECT_NE(Str(failing), Str(failing + "/@title"));
+  // The header names the six leading columns, and group rows span them.
+  const std::string head = "//" + E("table") + "[@id='check-matrix']/" + E("thead") + "/" + E("tr") + "/" + E("th");
+  EXPECT_EQ(Str(head + "[3]"), "title");
+  EXPECT_EQ(Str(head + "[4]"), "expected");
+  EXPECT_EQ(Str(head + "[5]"), "mutation");
+  EXPECT_EQ(Str(head + "[6]"), "SUT reason");
+  EXPECT_EQ(Num("count(" + head + ")"), Num("count(" + head + "[@data-check])") + 6);
+  EXPECT_EQ(Num("//" + E("tr") + "[@class='group-role'][1]/" + E("th") + "/@colspan"), Num("count(" + head + ")"));
+  // The case's own section says the same.
+  const std::string meta = "//" + E("section") + "[@data-case='UE-035']//" + E("dd");
+  EXPECT_EQ(Str(meta + "[@class='expected-outcome']"), "reject");
+  EXPECT_EQ(Str(meta + "[@class='mutation']"), "bad-signature");
+  EXPECT_EQ(Str(meta + "[@class='sut-reason']").rfind("unknown KMS <&", 0), 0u);
+}
+
+// Issue 19.10: sortable by ID with a small inline script; without scripts
+// the button is hidden, a plain label shows and the rows stay grouped.
+TEST_F(HtmlTest, MatrixSortsByIdWithScriptAndIsPlainWithout) {
+  const std::string first = "//" + E("table") + "[@id='check-matrix']/" + E("thead") + "/" + E("tr") + "/" + E("th") + "[1]";
+  EXPECT_EQ(Str(first + "/" + E("span") + "[@id='sort-label']"), "test case");
+  EXPECT_EQ(Str(first + "/" + E("button") + "[@id='sort-id']/@hidden"), "hidden");
+  EXPECT_EQ(Str(first + "/" + E("button") + "[@id='sort-id']/@type"), "button");
+  EXPECT_EQ(Str("//" + E("table") + "[@id='check-matrix']/@data-sort"), "grouped");
+  EXPECT_EQ(Str("//" + E("tbody") + "[@id='sorted-rows']/@hidden"), "hidden");
+  EXPECT_EQ(Num("count(//" + E("tbody") + "[@id='sorted-rows']/*)"), 0) << "rows start grouped";
+  for (const char* part : {"function sortRows()", "localeCompare", "aria-sort", "'#sort=id-desc'"}) {
+    EXPECT_NE(html_.find(part), std::string::npos) << part;
+  }
+  EXPECT_EQ(Num("count(//" + E("script") + "[@src])"), 0) << "no external script";
+}
+
 TEST_F(HtmlTest, SummaryShowsImplementationSeedCountsAndCommandLine) {
   EXPECT_EQ(Str("//*[@id='count-passed']"), "1");
   EXPECT_EQ(Str("//*[@id='count-failed']"), "1");

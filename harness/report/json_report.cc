@@ -248,10 +248,13 @@ Status ReadCase(const Reader& r, TestCaseResult* c) {
   MCX_RETURN_IF_ERROR(r.String("role", &c->role, false));
   MCX_RETURN_IF_ERROR(r.StringArray("spec_clauses", &c->spec_clauses, false));
   MCX_RETURN_IF_ERROR(r.String("source_file", &c->source_file, false));
+  MCX_RETURN_IF_ERROR(r.String("expected_outcome", &c->expected_outcome, false));
+  MCX_RETURN_IF_ERROR(r.String("mutation", &c->mutation, false));
   std::string verdict;
   MCX_RETURN_IF_ERROR(r.String("verdict", &verdict));
   MCX_ASSIGN_OR_RETURN(c->verdict, ParseVerdict(verdict, Child(r.path(), "verdict")));
   MCX_RETURN_IF_ERROR(r.String("summary", &c->summary, false));
+  MCX_RETURN_IF_ERROR(r.String("sut_reason", &c->sut_reason, false));
   MCX_RETURN_IF_ERROR(ReadControl(r, &c->control));
   MCX_RETURN_IF_ERROR(r.Double("seconds", &c->seconds, false));
   MCX_RETURN_IF_ERROR(ReadChecks(r, "flow_checks", &c->flow_checks));
@@ -356,8 +359,12 @@ Json CaseHeadJson(const TestCaseResult& c) {
   j["role"] = S(c.role);
   j["spec_clauses"] = StringArray(c.spec_clauses);
   j["source_file"] = S(c.source_file);
+  j["expected_outcome"] = S(c.expected_outcome);
+  j["mutation"] = S(c.mutation);
   j["verdict"] = engine::VerdictName(c.verdict);
   j["summary"] = S(c.summary);
+  // Only cases whose SUT rejected the message carry one.
+  if (!c.sut_reason.empty()) j["sut_reason"] = S(c.sut_reason);
   // Only cases with a control carry one, so positive cases read as before.
   if (c.control.status != engine::ControlStatus::kNone) {
     Json control;

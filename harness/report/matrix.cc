@@ -80,6 +80,7 @@ table.interop td.result{text-align:center;padding:2px 8px;border:1px solid #fff;
 table.interop td.result a{color:inherit;text-decoration:none;display:block}
 table.interop td.v-not-run{background:#fafafa;color:#999}
 table.interop th.impl{padding:4px 8px;font-weight:normal;vertical-align:bottom}
+table.interop code.impl-command{display:inline-block;max-width:20em;font-size:.8em;color:#555;word-break:break-all}
 table.interop tr.disagree th.case-id{font-weight:bold}
 table.impls td,table.impls th{border:1px solid #ddd;padding:2px 8px;text-align:left;vertical-align:top}
 table.impls td.command{word-break:break-all;max-width:40em}
@@ -156,10 +157,14 @@ std::string MatrixHtml(const InteropMatrix& matrix) {
          "<span class=\"v-not-run\">not run</span></p>\n"
          "<div class=\"matrix-wrap\">\n<table id=\"interop-matrix\" class=\"matrix interop\">\n<thead><tr>"
          "<th>test case</th><th>role</th>";
+  // Each column says what ran: the --sut command (the resolved one in the
+  // title, e.g. the bundled reference SUT's path).
   for (const MatrixColumn& column : matrix.columns) {
-    out += "<th class=\"impl\"" + Attr("data-impl", column.name) +
-           Attr("title", column.run.info.implementation_name + " " + column.run.info.implementation_version) + ">" +
-           Esc(column.name) + "</th>";
+    std::string command = column.command.empty() ? "(bundled reference SUT)" : column.command;
+    std::string title = column.run.info.implementation_name + " " + column.run.info.implementation_version;
+    if (!column.run.info.sut_command.empty()) title += "\n" + column.run.info.sut_command;
+    out += "<th class=\"impl\"" + Attr("data-impl", column.name) + Attr("title", title) + ">" + Esc(column.name) +
+           "<br/><code class=\"impl-command\">" + Esc(command) + "</code></th>";
   }
   out += "</tr></thead>\n<tbody>\n";
   for (const Row& row : rows) {

@@ -73,7 +73,7 @@ TEST_F(MatrixTest, OneRowPerCaseOneCellPerImplementation) {
   EXPECT_EQ(Num("count(//" + E("tr") + "[@data-case])"), 4);
   EXPECT_EQ(Num("count(//" + E("td") + "[@data-impl and @data-case])"), 12);
   EXPECT_EQ(Num("count(//" + E("th") + "[@class='impl'])"), 3);
-  EXPECT_EQ(Str("//" + E("th") + "[@class='impl'][1]"), "acme <&>");
+  EXPECT_EQ(Str("//" + E("th") + "[@class='impl'][1]/text()"), "acme <&>");
 }
 
 TEST_F(MatrixTest, CellsShowVerdictsAndLinkToTheDetailedReport) {
@@ -87,6 +87,15 @@ TEST_F(MatrixTest, CellsShowVerdictsAndLinkToTheDetailedReport) {
   EXPECT_EQ(Result("UE-ACCEPT-001", "broken", "/@data-verdict"), "not-run");
   EXPECT_NE(Result("UE-ACCEPT-001", "broken", "/@title").find("could not be started"), std::string::npos);
   EXPECT_EQ(Str("//" + E("tr") + "[@data-case='PGMS-REGROUP-002']/@data-agree"), "no");
+}
+
+// Issue 19.10: every column shows the command that ran (--sut), the
+// bundled reference SUT by name.
+TEST_F(MatrixTest, ColumnsShowTheirCommand) {
+  const std::string impl = "//" + E("th") + "[@class='impl']";
+  EXPECT_EQ(Str(impl + "[@data-impl='acme <&>']/" + E("code") + "[@class='impl-command']"), "./shim <x>");
+  EXPECT_EQ(Str(impl + "[@data-impl='ref']/" + E("code") + "[@class='impl-command']"), "(bundled reference SUT)");
+  EXPECT_EQ(Str(impl + "[@data-impl='broken']/" + E("code") + "[@class='impl-command']"), "/bin/false");
 }
 
 TEST_F(MatrixTest, ImplementationTableHasCountsAndLinks) {

@@ -54,6 +54,7 @@ TestCaseResult PassingCase() {
   c.role = "ue";
   c.spec_clauses = {"TS 33.180 7.3.3.3", "TS 33.180 5.7"};
   c.source_file = "testcases/ue/accept-001.yaml";
+  c.expected_outcome = "accept";
   c.verdict = Verdict::kPassed;
   c.summary = "the UE accepted the GKTP and reported the right GMK-ID";
   c.seconds = 0.42;
@@ -84,6 +85,7 @@ TestCaseResult FailingCase() {
   c.role = "primary-gms";
   c.spec_clauses = {"TS 33.180 7.3.3.3"};
   c.source_file = "testcases/primary-gms/regroup-002.yaml";
+  c.expected_outcome = "accept";
   c.verdict = Verdict::kFailed;
   c.summary = "2 MUST checks failed: " + kNasty;
   c.seconds = 1.5;
@@ -163,6 +165,9 @@ TestCaseResult InconclusiveCase() {
   c.verdict = Verdict::kInconclusive;
   c.summary = "rejected, but it also rejects the valid message";
   c.control = {engine::ControlStatus::kRejected, "rejected: unknown KMS " + kNasty};
+  c.expected_outcome = "reject";
+  c.mutation = "bad-signature";
+  c.sut_reason = "unknown KMS " + kNasty + " [IDR.KMS]";
   c.seconds = 0.3;
   MessageRecord twin;
   twin.step = 11;
