@@ -75,6 +75,18 @@ python3 "$DOMCHECK" "$work/dom.html" \
   --cell PGMS-001,RAND.LENGTH,fail --cell PGMS-001,SIGN.VALID,pass --cell UE-001,UE.ACCEPT,pass \
   --count "td:data-status=$((2 * ${got[1]:-0}))" --count "td:data-status:fail=1" \
   --failure "PGMS-001,RAND.LENGTH,>= 16,8" || fail=1
+# Sorted by ID, descending (report.html#sort=id-desc runs the sort button's
+# script twice): both rows move to tbody#sorted-rows, UE-001 before PGMS-001
+# (grouped by role, PGMS-001 comes first).
+chrome --dump-dom "file://$html#sort=id-desc" >"$work/dom_sorted.html"
+python3 "$DOMCHECK" "$work/dom_sorted.html" --html-attr data-js=ready \
+  --count "table:data-sort:id-descending=1" --no-attr sort-id=hidden --no-attr sorted-rows=hidden \
+  --text "filter-status=showing 2 of 2 test cases" || fail=1
+check "sorted by ID, descending" "UE-001 PGMS-001" "$(python3 -c '
+import re, sys
+dom = open(sys.argv[1]).read()
+body = dom[dom.index("id=\"sorted-rows\""):]
+print(" ".join(re.findall(r"<tr class=\"case-row\" data-case=\"([^\"]+)\"", body)[:2]))' "$work/dom_sorted.html")"
 chrome --window-size=1280,1500 --hide-scrollbars --screenshot="$out/report.png" "file://$html" >/dev/null
 check "report screenshot" yes "$(png "$out/report.png")"
 
@@ -97,6 +109,8 @@ mapfile -t got < <("$XPATH" "$m" \
   "string(//$(E td)[@data-case='PGMS-001' and @data-impl='$DEFECT']/$(E a)/@href)")
 check "matrix is well-formed XML" 3 "${#got[@]}"
 check "matrix: reference passes" passed "${got[0]:-}"
+check "matrix column shows its command" "$SUT --defect $DEFECT" "$("$XPATH" "$m" \
+  "string(//$(E th)[@data-impl='$DEFECT']/$(E code))")"
 check "matrix: $DEFECT fails" failed "${got[1]:-}"
 check "matrix links the detailed report" "$DEFECT/report.html#case-PGMS-001" "${got[2]:-}"
 check "linked report has the case" PGMS-001 "$("$XPATH" "$work/matrix/$DEFECT/report.html" \
