@@ -83,6 +83,7 @@ CallOutcome ShimClient::Call(json request) {
     case sut::ReadOutcome::kInterrupted:
       return Interrupted(type);
     case sut::ReadOutcome::kLine:
+      ++lines_read_;
       break;
   }
   JsonLimits limits;
@@ -113,6 +114,18 @@ CallOutcome ShimClient::Call(json request) {
   CallOutcome ok;
   ok.answer = std::move(answer);
   return ok;
+}
+
+std::optional<SchemaViolation> ShimClient::ValidateAnswer(const std::string& type, const json& answer) {
+  return ShimProtocolSchema().Validate(answer, "answer-" + type);
+}
+
+Error ShimClient::Malformed(const std::string& type, const std::string& problem) const {
+  // "answer to 'deliver-gktp' lacks 'accepted'" reads as a sentence; any
+  // other problem starts with the field it is about.
+  const char* join = problem.starts_with("lacks ") ? " " : ": ";
+  return Error(ErrorCode::kParse,
+               "answer to '" + type + "'" + join + problem + " (line " + std::to_string(lines_read_) + ")");
 }
 
 sut::ExitInfo ShimClient::Shutdown() {

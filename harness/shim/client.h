@@ -1,8 +1,10 @@
 // The harness's side of a conversation with a shim (docs/shim-protocol.md):
 // one JSON object per line; each request carries "id" and "type", and the
 // shim answers with one line carrying the same "id". Everything a shim sends
-// is hostile input: lines are checked here, answers field by field by the
-// readers of answers.h.
+// is hostile input: lines are checked here, each answer against its
+// definition in docs/shim-schema/shim-protocol.schema.json (json_schema.h),
+// and what a schema cannot say (base64 that decodes, a known reason_code,
+// GKTPs per recipient) by the readers of answers.h.
 #ifndef MCXTEST_HARNESS_SHIM_CLIENT_H_
 #define MCXTEST_HARNESS_SHIM_CLIENT_H_
 
@@ -16,6 +18,7 @@
 
 #include "crypto/bytes.h"
 #include "crypto/result.h"
+#include "harness/shim/json_schema.h"
 #include "harness/shim/protocol.h"
 #include "harness/sut/process.h"
 
@@ -80,6 +83,10 @@ class ShimClient {
     Reply<typename C::Answer> reply;
     reply.call = Call(std::move(j));
     if (!reply.call.ok()) return reply;
+    if (auto violation = ValidateAnswer(C::kType, reply.call.answer)) {
+      reply.malformed = Malformed(C::kType, violation->ToString());
+      return reply;
+    }
     Result<typename C::Answer> read = C::ReadAnswer(reply.call.answer);
     // Answers whose size depends on the request (GKTPs per recipient).
     if constexpr (requires(const typename C::Answer& a) { C::CheckAnswer(request, a); }) {
@@ -90,10 +97,17 @@ class ShimClient {
     if (read.ok()) {
       reply.answer = std::move(read).value();
     } else {
-      reply.malformed = read.error();
+      reply.malformed = Malformed(C::kType, read.error().message());
     }
     return reply;
   }
+
+  // The first way `answer` breaks the schema's "answer-<type>"; nullopt when valid.
+  static std::optional<SchemaViolation> ValidateAnswer(const std::string& type, const nlohmann::json& answer);
+
+  // How many answer lines the shim has written so far (blank lines not
+  // counted): "line N" in messages about the last one.
+  int lines_read() const { return lines_read_; }
 
   // Sends "shutdown" (best effort) and stops the process.
   sut::ExitInfo Shutdown();
@@ -104,10 +118,13 @@ class ShimClient {
  private:
   CallOutcome Fail(CallFailure failure, std::string detail);
   CallOutcome Interrupted(const std::string& type);
+  // "answer to 'TYPE' PROBLEM (line N)", code kParse.
+  Error Malformed(const std::string& type, const std::string& problem) const;
 
   std::unique_ptr<sut::SutProcess> process_;
   std::chrono::milliseconds timeout_;
   int next_id_ = 1;
+  int lines_read_ = 0;
   std::optional<CallOutcome> dead_;
 };
 

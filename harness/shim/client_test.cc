@@ -131,6 +131,24 @@ TEST(ShimClientTest, AskReportsAMalformedAnswerByField) {
   EXPECT_NE(reply.malformed->message().find("gmk_id"), std::string::npos) << reply.malformed->message();
 }
 
+// Issue 19.3: answers are checked against docs/shim-schema, and the message
+// names the request, the field and the shim's output line.
+TEST(ShimClientTest, AskNamesTheMissingFieldAndTheLine) {
+  auto shim = StartPythonShim(R"(json.dumps({"id": r["id"], "reason": "no"}))");
+  auto first = shim.Ask<DeliverGktpCall>(DeliverRequest{});
+  ASSERT_TRUE(first.malformed.has_value());
+  EXPECT_EQ(first.malformed->message(), "answer to 'deliver-gktp' lacks 'accepted' (line 1)");
+}
+
+TEST(ShimClientTest, AskNamesTheNestedFieldOfASchemaViolation) {
+  auto shim = StartPythonShim(
+      R"(json.dumps({"id": r["id"], "gktps": [{"step": 7, "recipient": "sip:a", "b64": "AQ=="}, {"step": 16, "recipient": "sip:b", "b64": "AQ=="}]}))");
+  auto reply = shim.Ask<RegroupRequestCall>(RegroupRequest{});
+  ASSERT_TRUE(reply.malformed.has_value());
+  EXPECT_EQ(reply.malformed->message(),
+            "answer to 'regroup-request': 'gktps[1].step' is 16, expected at most 15 (line 1)");
+}
+
 TEST(ShimClientTest, AskPassesCallFailuresOn) {
   auto shim = StartPythonShim(R"(json.dumps({"id": r["id"], "error": "unimplemented"}))");
   auto reply = shim.Ask<RegroupRequestCall>(RegroupRequest{});
