@@ -188,6 +188,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   AddGktpCommands(app, ctx);
   AddKmsCommands(app, ctx);
   AddRunCommands(app, ctx);
+  AddShimCheckCommands(app, ctx);
   AddReportCommands(app, ctx);
   // Set after the subcommands so that only the top level's help shows it.
   app.footer(

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -102,6 +103,27 @@ std::string ResolveBundledSut(const std::string& command, const std::string& bun
   for (char c : bundled_path) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
   quoted += "'";
   return quoted + command.substr(FirstWord(command).second);
+}
+
+// The bundled reference SUT is built next to this binary; a Bazel test that
+// runs the CLI in-process finds it in its runfiles instead (the sandbox
+// holds only those).
+std::string BundledSutPath() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    fs::path sut = self.parent_path() / "sut" / "reference_sut";
+    if (fs::exists(sut, ec)) return sut.string();
+  }
+  const char* runfiles = std::getenv("RUNFILES_DIR");
+  if (runfiles == nullptr) runfiles = std::getenv("TEST_SRCDIR");
+  const char* workspace = std::getenv("TEST_WORKSPACE");
+  if (runfiles != nullptr && workspace != nullptr) {
+    fs::path sut = fs::path(runfiles) / workspace / "harness" / "sut" / "reference_sut";
+    if (fs::exists(sut, ec)) return sut.string();
+  }
+  return "";
 }
 
 }  // namespace mcx::cli

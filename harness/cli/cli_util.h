@@ -53,6 +53,10 @@ bool NamesBundledSut(const std::string& command);
 // not "dumb". An explicit "always" wins over NO_COLOR.
 bool UseColor(const std::string& mode, bool stdout_is_terminal);
 
+// The bundled reference SUT's path ("" when not found): next to this binary,
+// or in the runfiles of a Bazel test running the CLI in-process.
+std::string BundledSutPath();
+
 // Converts a command's flag values and remembers the first failure, so an
 // action checks once:
 //   FlagParser in;

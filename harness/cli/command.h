@@ -81,6 +81,8 @@ void AddGktpCommands(CLI::App& app, CommandContext& ctx);
 void AddGktpVerifyCommands(CLI::App& gktp_group, CommandContext& ctx);
 void AddKmsCommands(CLI::App& app, CommandContext& ctx);
 void AddRunCommands(CLI::App& app, CommandContext& ctx);
+// `shim-check`: a shim's framing and answers, before any conformance run.
+void AddShimCheckCommands(CLI::App& app, CommandContext& ctx);
 
 // Parses argv and runs the chosen action; the whole CLI in one call (testable).
 int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err);

@@ -57,26 +57,6 @@ std::vector<std::string> ResolveTestcasePaths(std::vector<std::string> paths) {
   return paths;
 }
 
-// The bundled reference SUT is built next to this binary; a Bazel test that
-// runs the CLI in-process finds it in its runfiles instead (the sandbox
-// holds only those).
-std::string DefaultSut() {
-  std::error_code ec;
-  fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    fs::path sut = self.parent_path() / "sut" / "reference_sut";
-    if (fs::exists(sut, ec)) return sut.string();
-  }
-  const char* runfiles = std::getenv("RUNFILES_DIR");
-  if (runfiles == nullptr) runfiles = std::getenv("TEST_SRCDIR");
-  const char* workspace = std::getenv("TEST_WORKSPACE");
-  if (runfiles != nullptr && workspace != nullptr) {
-    fs::path sut = fs::path(runfiles) / workspace / "harness" / "sut" / "reference_sut";
-    if (fs::exists(sut, ec)) return sut.string();
-  }
-  return "";
-}
-
 Result<std::vector<scenario::Scenario>> LoadAll(const std::vector<std::string>& paths, const std::string& role) {
   std::vector<scenario::Scenario> out;
   std::set<std::string> ids;
@@ -308,7 +288,7 @@ int Run(CommandContext& ctx, RunArgs args, const std::string& command_line) {
 
   const bool bundled_sut = args.sut.empty() || NamesBundledSut(args.sut);
   if (bundled_sut) {
-    args.sut = args.sut.empty() ? DefaultSut() : ResolveBundledSut(args.sut, DefaultSut());
+    args.sut = args.sut.empty() ? BundledSutPath() : ResolveBundledSut(args.sut, BundledSutPath());
     run.info.sut_command = args.sut;
   }
   auto timeout = std::chrono::milliseconds(static_cast<int64_t>(args.timeout_seconds * 1000));
