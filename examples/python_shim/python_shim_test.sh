@@ -7,6 +7,8 @@ mcxtest="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 shim="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"
 shift 2
 report="${TEST_TMPDIR:-$(mktemp -d)}/report"
+# The first step docs/shim-protocol.md gives a vendor: the shim's framing and answers.
+"$mcxtest" shim-check --sut "python3 $shim --mcxtest $mcxtest" || { echo "FAIL: mcxtest shim-check" >&2; exit 1; }
 for suite in "$@"; do
   set +e
   "$mcxtest" run "testcases/$suite" --timeout 60 --report-dir "$report-$suite" \
