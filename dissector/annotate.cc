@@ -440,7 +440,9 @@ int CatalogueIndex(std::string_view id) {
 std::string SignStatus(const checks::CheckList& c) {
   const checks::CheckResult* valid = c.Find("SIGN.VALID");
   const checks::CheckResult* trust = c.Find("SIGN.TRUST");
-  if (valid == nullptr || valid->status == checks::CheckStatus::kNotApplicable) return "unverified";
+  if (valid == nullptr || valid->status == checks::CheckStatus::kNotApplicable || valid->not_evaluated()) {
+    return "unverified";
+  }
   if (valid->failed()) return "invalid";
   if (trust != nullptr && trust->failed()) return "untrusted";
   return "valid";
@@ -497,8 +499,15 @@ void AddVerification(Builder& b, ByteSpan wire, const Message& msg, const WireSp
     const int index = CatalogueIndex(r.id);
     if (index < 0) continue;
     std::string display = checks::CheckStatusName(r.status);
+    if (r.not_evaluated()) display += " (" + r.blocked_by + " failed)";
     if (!r.detail.empty()) display += ": " + r.detail;
     const int item = b.Check(2, index, checks::CheckStatusName(r.status), display);
+    if (r.not_evaluated()) {
+      // A note, so a filter on the check's own expert (bad_signature, ...)
+      // does not match a message whose fault lies elsewhere.
+      b.Flag(ExpertId::kCheckNotEvaluated, item, r.id + " not evaluated: " + r.blocked_by + " failed");
+      continue;
+    }
     if (!r.failed()) continue;
     const checks::CheckInfo& info = checks::Catalogue()[static_cast<size_t>(index)];
     ExpertId id = ExpertForCheck(info.check);

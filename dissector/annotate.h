@@ -202,6 +202,7 @@ struct Item {
   X(kPurposeNotGmk, "purpose_not_gmk", "Purpose tag is not GMK")                                  \
   X(kSakkeUndecryptable, "sakke_undecryptable", "SAKKE payload cannot be decapsulated")           \
   X(kCheckFailed, "check_failed", "A TS 33.180 receiver check failed")                            \
+  X(kCheckNotEvaluated, "check_not_evaluated", "A receiver check was not evaluated: an earlier one failed") \
   X(kNotVerified, "not_verified", "Message not verified")
 
 enum class ExpertId : uint8_t {

@@ -400,6 +400,7 @@ ExpertClass ClassOf(d::ExpertId id) {
     case d::ExpertId::kPurposeNotGmk: return {PI_PROTOCOL, PI_ERROR};
     case d::ExpertId::kSakkeUndecryptable: return {PI_DECRYPTION, PI_WARN};
     case d::ExpertId::kCheckFailed: return {PI_PROTOCOL, PI_WARN};
+    case d::ExpertId::kCheckNotEvaluated: return {PI_PROTOCOL, PI_NOTE};
     case d::ExpertId::kNotVerified: return {PI_DECRYPTION, PI_NOTE};
     case d::ExpertId::kCount: break;
   }

@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
   const auto& world = mcx::fuzz::World();
   mcx::mikey::GktpVerifier verifier(world.verifying);
   struct Counts {
-    int pass = 0, fail = 0, na = 0;
+    int pass = 0, fail = 0, na = 0, ne = 0;
   };
   std::map<std::string, Counts> by_check;
   int inputs = 0, accepted = 0;
@@ -35,11 +35,15 @@ int main(int argc, char** argv) {
         Counts& c = by_check[r.id];
         (r.status == mcx::checks::CheckStatus::kPass ? c.pass
          : r.status == mcx::checks::CheckStatus::kFail ? c.fail
+         : r.not_evaluated()                            ? c.ne
                                                        : c.na)++;
       }
     }
   }
-  std::printf("inputs %d, accepted %d\n%-20s %6s %6s %6s\n", inputs, accepted, "check", "pass", "fail", "n/a");
-  for (const auto& [id, c] : by_check) std::printf("%-20s %6d %6d %6d\n", id.c_str(), c.pass, c.fail, c.na);
+  std::printf("inputs %d, accepted %d\n%-20s %6s %6s %6s %6s\n", inputs, accepted, "check", "pass", "fail", "n/a",
+              "n/e");
+  for (const auto& [id, c] : by_check) {
+    std::printf("%-20s %6d %6d %6d %6d\n", id.c_str(), c.pass, c.fail, c.na, c.ne);
+  }
   return 0;
 }

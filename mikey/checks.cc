@@ -10,8 +10,16 @@ const char* CheckStatusName(CheckStatus s) {
     case CheckStatus::kPass: return "pass";
     case CheckStatus::kFail: return "fail";
     case CheckStatus::kNotApplicable: return "n/a";
+    case CheckStatus::kNotEvaluated: return "not-evaluated";
   }
   return "?";
+}
+
+std::optional<CheckStatus> CheckStatusFromName(std::string_view name) {
+  for (CheckStatus s : kAllCheckStatuses) {
+    if (name == CheckStatusName(s)) return s;
+  }
+  return std::nullopt;
 }
 
 const std::vector<CheckInfo>& Catalogue() {
@@ -59,6 +67,22 @@ CheckResult& CheckList::Fail(CheckId id, std::string detail, std::string expecte
 
 CheckResult& CheckList::NotApplicable(CheckId id, std::string detail) {
   return Add(id, CheckStatus::kNotApplicable, std::move(detail));
+}
+
+CheckResult& CheckList::Blocked(CheckId id, std::initializer_list<CheckId> blockers, std::string detail,
+                                std::string expected, std::string actual) {
+  for (CheckId blocker : blockers) {
+    const CheckResult* b = Find(blocker);
+    if (b == nullptr) continue;
+    std::string root;
+    if (b->failed()) root = b->id;
+    if (b->not_evaluated()) root = b->blocked_by;
+    if (root.empty()) continue;
+    CheckResult& r = Add(id, CheckStatus::kNotEvaluated, std::move(detail));
+    r.blocked_by = std::move(root);
+    return r;
+  }
+  return Fail(id, std::move(detail), std::move(expected), std::move(actual));
 }
 
 CheckResult& CheckList::Expect(bool ok, CheckId id, std::string detail, std::string expected,

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,10 +42,17 @@ constexpr std::array<std::string_view, N> CheckIdNames(const CheckId (&ids)[N]) 
   for (size_t i = 0; i < N; ++i) out[i] = CheckIdName(ids[i]);
   return out;
 }
-enum class CheckStatus { kPass, kFail, kNotApplicable };
+// kNotEvaluated: an earlier check failed and left this one nothing to
+// evaluate (no GMK to derive a GUK-ID from, no signer KMS to verify under).
+// It names its blocker and never counts as a failure: the blocker does.
+enum class CheckStatus { kPass, kFail, kNotApplicable, kNotEvaluated };
+inline constexpr CheckStatus kAllCheckStatuses[] = {CheckStatus::kPass, CheckStatus::kFail,
+                                                    CheckStatus::kNotApplicable, CheckStatus::kNotEvaluated};
 
 const char* RequirementName(Requirement r);  // "MUST" / "SHOULD"
-const char* CheckStatusName(CheckStatus s);  // "pass" / "fail" / "n/a"
+// "pass" / "fail" / "n/a" / "not-evaluated": the spelling reports carry.
+const char* CheckStatusName(CheckStatus s);
+std::optional<CheckStatus> CheckStatusFromName(std::string_view name);
 
 struct CheckInfo {
   CheckId check;
@@ -68,11 +76,14 @@ struct CheckResult {
   Requirement requirement = Requirement::kMust;
   CheckStatus status = CheckStatus::kNotApplicable;
   std::string detail;
+  // The failed check that left this one unevaluated (kNotEvaluated only).
+  std::string blocked_by;
   // Filled on failures where a value was compared.
   std::string expected;
   std::string actual;
 
   bool failed() const { return status == CheckStatus::kFail; }
+  bool not_evaluated() const { return status == CheckStatus::kNotEvaluated; }
   // A failure that makes the verdict a failure (SHOULD failures only warn).
   bool failed_must() const { return failed() && requirement == Requirement::kMust; }
 };
@@ -84,6 +95,13 @@ class CheckList {
   CheckResult& Pass(CheckId id, std::string detail = "");
   CheckResult& Fail(CheckId id, std::string detail, std::string expected = "", std::string actual = "");
   CheckResult& NotApplicable(CheckId id, std::string detail = "");
+  // `id` cannot be evaluated because a check it depends on did not pass.
+  // Recorded as not evaluated, blocked by the first of `blockers` that failed
+  // (or by what left that one unevaluated); when none of them failed the
+  // dependency is not the reason, and `id` fails with `detail` instead, so a
+  // message is never accepted for a fault nothing reported.
+  CheckResult& Blocked(CheckId id, std::initializer_list<CheckId> blockers, std::string detail,
+                       std::string expected = "", std::string actual = "");
   // Pass or Fail by `ok`.
   CheckResult& Expect(bool ok, CheckId id, std::string detail, std::string expected = "", std::string actual = "");
 

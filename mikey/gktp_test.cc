@@ -134,7 +134,8 @@ TEST_F(StreamwideTest, TruncatedMessageFailsParseOnly) {
   EXPECT_EQ(FailedIds(v), std::set<std::string>{"MIKEY.PARSE"});
   for (const auto& r : v.checks.results()) {
     if (r.id != "MIKEY.PARSE") {
-      EXPECT_EQ(r.status, checks::CheckStatus::kNotApplicable) << r.id;
+      EXPECT_EQ(r.status, checks::CheckStatus::kNotEvaluated) << r.id;
+      EXPECT_EQ(r.blocked_by, "MIKEY.PARSE") << r.id;
     }
   }
 }
@@ -348,6 +349,137 @@ TEST_F(BuiltGktpTest, UnexpectedGroupFailsKeyParamsGroups) {
   options.expected_group_id = "sip:other@police.example";
   GktpVerification v = BuildAndVerify(spec, options);
   EXPECT_TRUE(FailedIds(v).count("KEYPARAMS.GROUPS")) << Describe(v);
+}
+
+// ---------------------------------------------------------------- not evaluated
+
+// A check an earlier failure left nothing to evaluate is reported as not
+// evaluated with its blocker, never as a failure of its own (issue 16.4).
+void ExpectNotEvaluated(const GktpVerification& v, std::string_view id, std::string_view blocker) {
+  const checks::CheckResult* r = v.checks.Find(id);
+  ASSERT_NE(r, nullptr) << id;
+  EXPECT_EQ(r->status, checks::CheckStatus::kNotEvaluated) << id << " is " << checks::CheckStatusName(r->status)
+                                                           << ": " << r->detail << "\n" << Describe(v);
+  EXPECT_EQ(r->blocked_by, blocker) << id;
+  EXPECT_FALSE(r->failed()) << id;
+}
+
+class NotEvaluatedTest : public BuiltGktpTest {
+ protected:
+  GktpVerification WithFaults(std::initializer_list<std::string_view> names, GktpSpec spec) {
+    std::vector<const GktpFault*> faults;
+    for (std::string_view name : names) {
+      const GktpFault* f = FindGktpFault(name);
+      EXPECT_NE(f, nullptr) << name;
+      if (f != nullptr) faults.push_back(f);
+    }
+    VerifyOptions options = Options(spec);
+    options.expected_sender_kms_uri = spec.sender.kms_uri;
+    FaultContext context{*store_, kRogueKms, kPartnerKms};
+    auto wire = BuildWithFaults(GktpBuilder(*store_), spec, faults, context);
+    EXPECT_TRUE(wire.ok()) << wire.error().ToString();
+    if (!wire.ok()) return {};
+    return GktpVerifier(*store_).Verify(*wire, options);
+  }
+  GktpVerification WithFaults(std::initializer_list<std::string_view> names) {
+    return WithFaults(names, BaseSpec());
+  }
+};
+
+constexpr std::string_view kKeyParamsContent[] = {"KEYPARAMS.TYPE", "KEYPARAMS.STATUS", "KEYPARAMS.TIMES",
+                                                   "KEYPARAMS.GROUPS"};
+
+TEST_F(NotEvaluatedTest, NoGmkLeavesWhatNeedsItNotEvaluated) {
+  GktpVerification v = WithFaults({"sakke-to-other"});
+  EXPECT_EQ(FailedIds(v), std::set<std::string>{"SAKKE.DECAP"}) << Describe(v);
+  EXPECT_FALSE(v.accepted());
+  ExpectNotEvaluated(v, "GUKID.DERIVATION", "SAKKE.DECAP");
+  ExpectNotEvaluated(v, "KEYPARAMS.DECRYPT", "SAKKE.DECAP");
+  // Blocked through KEYPARAMS.DECRYPT: the report names the failure itself.
+  for (std::string_view id : kKeyParamsContent) ExpectNotEvaluated(v, id, "SAKKE.DECAP");
+}
+
+TEST_F(NotEvaluatedTest, AnIndependentFailureStillFailsBesideABlockedCheck) {
+  GktpVerification v = WithFaults({"sakke-to-other", "rand-short"});
+  EXPECT_EQ(FailedIds(v), (std::set<std::string>{"SAKKE.DECAP", "RAND.LENGTH"})) << Describe(v);
+  ExpectNotEvaluated(v, "GUKID.DERIVATION", "SAKKE.DECAP");
+  // With the GMK recovered, a wrong GUK-ID is a failure again.
+  GktpVerification mismatch = WithFaults({"guk-id-mismatch", "rand-short"});
+  EXPECT_EQ(FailedIds(mismatch), (std::set<std::string>{"GUKID.DERIVATION", "RAND.LENGTH"})) << Describe(mismatch);
+}
+
+TEST_F(NotEvaluatedTest, NoSignerKmsLeavesTheSignatureNotEvaluated) {
+  GktpVerification v = WithFaults({"idrkms-missing"});
+  EXPECT_EQ(FailedIds(v), (std::set<std::string>{"IDR.PRESENT", "IDR.KMS"})) << Describe(v);
+  ExpectNotEvaluated(v, "SIGN.VALID", "IDR.PRESENT");
+  ExpectNotEvaluated(v, "SIGN.TRUST", "IDR.PRESENT");
+  // A signature that is there to check still fails when it is bad.
+  GktpVerification bad = WithFaults({"idrkmsr-missing", "bad-signature"});
+  EXPECT_TRUE(FailedIds(bad).count("SIGN.VALID")) << Describe(bad);
+  EXPECT_TRUE(FailedIds(bad).count("IDR.PRESENT")) << Describe(bad);
+}
+
+TEST_F(NotEvaluatedTest, UnreadableKeyParametersLeaveTheirContentNotEvaluated) {
+  GktpVerification v = WithFaults({"key-params-bad-tag"});
+  EXPECT_EQ(FailedIds(v), std::set<std::string>{"KEYPARAMS.DECRYPT"}) << Describe(v);
+  for (std::string_view id : kKeyParamsContent) ExpectNotEvaluated(v, id, "KEYPARAMS.DECRYPT");
+  // T off the clock is a failure of its own and blocks nothing here: the
+  // receiver still holds keys for T's key period.
+  GktpVerification early = WithFaults({"key-params-bad-tag", "t-an-hour-early"});
+  EXPECT_EQ(FailedIds(early), (std::set<std::string>{"KEYPARAMS.DECRYPT", "T.WINDOW"})) << Describe(early);
+  EXPECT_EQ(early.checks.Find("SAKKE.DECAP")->status, checks::CheckStatus::kPass);
+}
+
+TEST_F(NotEvaluatedTest, NoEccsiSignatureLeavesSignValidNotEvaluated) {
+  GktpVerification v = WithFaults({"sign-type-unknown"});
+  EXPECT_EQ(FailedIds(v), std::set<std::string>{"SIGN.TYPE"}) << Describe(v);
+  ExpectNotEvaluated(v, "SIGN.VALID", "SIGN.TYPE");
+}
+
+TEST_F(NotEvaluatedTest, CounterTLeavesEveryKeyPeriodCheckNotEvaluated) {
+  GktpSpec spec = BaseSpec();
+  spec.deviations.ts_type = TsType::kCounter;
+  GktpVerification v = WithFaults({}, spec);
+  EXPECT_EQ(FailedIds(v), std::set<std::string>{"T.TYPE"}) << Describe(v);
+  for (std::string_view id : {"T.WINDOW", "IDR.SENDER", "IDR.RECIPIENT", "SAKKE.DECAP", "GUKID.DERIVATION",
+                              "KEYPARAMS.DECRYPT"}) {
+    ExpectNotEvaluated(v, id, "T.TYPE");
+  }
+  // IDRi carries the signer's UID itself, so the signature is still checked.
+  EXPECT_EQ(v.checks.Find("SIGN.VALID")->status, checks::CheckStatus::kPass);
+}
+
+TEST_F(NotEvaluatedTest, NoIdriLeavesTheSenderNotEvaluated) {
+  GktpSpec spec = BaseSpec();
+  spec.deviations.omit_idri = true;
+  GktpVerification v = WithFaults({}, spec);
+  EXPECT_EQ(FailedIds(v), std::set<std::string>{"IDR.PRESENT"}) << Describe(v);
+  ExpectNotEvaluated(v, "IDR.SENDER", "IDR.PRESENT");
+  ExpectNotEvaluated(v, "SIGN.VALID", "IDR.PRESENT");
+}
+
+TEST(CheckListTest, BlockedNeedsAFailedBlockerAndNamesTheRootFailure) {
+  checks::CheckList c;
+  c.Pass(checks::CheckId::kTType);
+  // Nothing failed: the dependency is not the reason, so the check fails.
+  c.Blocked(checks::CheckId::kTWindow, {checks::CheckId::kTType}, "no time", "a time", "none");
+  EXPECT_TRUE(c.Find(checks::CheckId::kTWindow)->failed());
+  EXPECT_EQ(c.Find(checks::CheckId::kTWindow)->expected, "a time");
+  c.Fail(checks::CheckId::kSakkeDecap, "bad");
+  c.Blocked(checks::CheckId::kKeyParamsDecrypt, {checks::CheckId::kSakkeDecap}, "no GMK");
+  c.Blocked(checks::CheckId::kKeyParamsType, {checks::CheckId::kKeyParamsDecrypt}, "no parameters");
+  const checks::CheckResult* type = c.Find(checks::CheckId::kKeyParamsType);
+  EXPECT_TRUE(type->not_evaluated());
+  EXPECT_EQ(type->blocked_by, "SAKKE.DECAP");
+  EXPECT_EQ(c.FailedIds(), (std::vector<std::string>{"T.WINDOW", "SAKKE.DECAP"}));
+}
+
+TEST(CheckListTest, StatusNamesRoundTrip) {
+  for (checks::CheckStatus s : checks::kAllCheckStatuses) {
+    EXPECT_EQ(checks::CheckStatusFromName(checks::CheckStatusName(s)), s);
+  }
+  EXPECT_EQ(checks::CheckStatusName(checks::CheckStatus::kNotEvaluated), std::string("not-evaluated"));
+  EXPECT_EQ(checks::CheckStatusFromName("not evaluated"), std::nullopt);
 }
 
 }  // namespace

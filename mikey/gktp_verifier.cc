@@ -98,7 +98,7 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
     for (const checks::CheckInfo& info : checks::Catalogue()) {
       if (info.scope != checks::CheckScope::kMessage || info.check == CheckId::kMikeyParse) continue;
       if (other_version && info.check == CheckId::kHdrVersion) continue;
-      c.NotApplicable(info.check, "the message did not parse");
+      c.Blocked(info.check, {CheckId::kMikeyParse}, "the message did not parse");
     }
     return v;
   }
@@ -222,6 +222,10 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
     }
   }
 
+  // Which check's failure left a KMS unknown: IDRkmsi missing or repeated,
+  // else naming a KMS the store does not hold (or the receiver's unknown).
+  const CheckId signer_kms_blocker = !named_kmsi ? CheckId::kIdrPresent : CheckId::kIdrKms;
+
   // Key periods follow T, in each side's own KMS.
   std::optional<uint64_t> recipient_period, sender_period;
   std::optional<kms::KmsPublicParams> recipient_kms, sender_kms;
@@ -246,7 +250,7 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
 
   // T.WINDOW: the clock, then the key period.
   if (!v.t_ntp_seconds) {
-    c.Fail(CheckId::kTWindow, "no NTP time to check", "an NTP-UTC T", "none");
+    c.Blocked(CheckId::kTWindow, {CheckId::kTType}, "no NTP time to check", "an NTP-UTC T", "none");
   } else if (options.now_ntp_seconds &&
              (*v.t_ntp_seconds + options.max_clock_skew_seconds < *options.now_ntp_seconds ||
               *v.t_ntp_seconds > *options.now_ntp_seconds + options.max_clock_skew_seconds)) {
@@ -263,18 +267,24 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
   }
 
   // IDRr: the receiver, by URI or by UID.
+  // The check whose failure explains missing receiver key material (its KMS,
+  // the key period of T, its keys for that period).
+  const CheckId recipient_keys_blocker =
+      !recipient_kms ? CheckId::kIdrKms : !v.t_ntp_seconds ? CheckId::kTType : CheckId::kTWindow;
   std::optional<Bytes> recipient_uid;
   if (recipient_kms && recipient_period) {
     recipient_uid = MikeySakkeUid({options.recipient_uri, recipient_kms->kms_uri, recipient_kms->user_key_period,
                                    recipient_kms->user_key_offset, *recipient_period});
   }
   if (idrr.size() != 1) {
-    c.Fail(CheckId::kIdrRecipient, "no single IDRr", options.recipient_uri, Num(idrr.size()) + " IDRr payloads");
+    c.Blocked(CheckId::kIdrRecipient, {CheckId::kIdrPresent}, "no single IDRr", options.recipient_uri,
+              Num(idrr.size()) + " IDRr payloads");
   } else if (idrr[0]->role == static_cast<uint8_t>(IdRole::kIdrr)) {
     std::string named = IdText(*idrr[0]);
     c.Expect(named == options.recipient_uri, CheckId::kIdrRecipient, "IDRr " + named, options.recipient_uri, named);
   } else if (!recipient_uid) {
-    c.Fail(CheckId::kIdrRecipient, "cannot compute the receiver's UID (KMS or key period unknown)", "UID", ToHex(idrr[0]->id));
+    c.Blocked(CheckId::kIdrRecipient, {recipient_keys_blocker},
+              "cannot compute the receiver's UID (KMS or key period unknown)", "UID", ToHex(idrr[0]->id));
   } else {
     c.Expect(idrr[0]->id == *recipient_uid, CheckId::kIdrRecipient, "IDRr carries the receiver's UID for key period " +
                  Num(*recipient_period), ToHex(*recipient_uid), ToHex(idrr[0]->id));
@@ -283,8 +293,8 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
   // IDRi: the signer. Its UID is what the signature is made for.
   std::optional<Bytes> signer_uid;
   if (idri.size() != 1) {
-    c.Fail(CheckId::kIdrSender, "no single IDRi", options.expected_sender_uri.value_or("one IDRi"),
-           Num(idri.size()) + " IDRi payloads");
+    c.Blocked(CheckId::kIdrSender, {CheckId::kIdrPresent}, "no single IDRi",
+              options.expected_sender_uri.value_or("one IDRi"), Num(idri.size()) + " IDRi payloads");
   } else {
     const IdrPayload& i = *idri[0];
     auto uid_for = [&](const std::string& uri) -> std::optional<Bytes> {
@@ -306,7 +316,14 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
         }
       }
     }
-    if (options.expected_sender_uri) {
+    bool uid_computable = sender_kms && sender_period;
+    if (options.expected_sender_uri && !v.sender_uri && !uid_computable) {
+      // A UID is only comparable with the sender's KMS and key period.
+      c.Blocked(CheckId::kIdrSender,
+                {!sender_kms ? signer_kms_blocker : !v.t_ntp_seconds ? CheckId::kTType : CheckId::kTWindow},
+                "sender hidden behind UID " + ToHex(i.id) + "; its KMS or key period for T is unknown",
+                *options.expected_sender_uri, IdText(i));
+    } else if (options.expected_sender_uri) {
       bool ok = v.sender_uri && *v.sender_uri == *options.expected_sender_uri;
       c.Expect(ok, CheckId::kIdrSender,
                ok ? "signed by " + *v.sender_uri
@@ -339,12 +356,17 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
              "S type " + Num(sign->s_type) + ", " + Num(sign->signature.size()) + " octets");
   }
   if (!sign_shape_ok || !m.signed_length) {
-    c.Fail(CheckId::kSignValid, "no ECCSI signature to verify", "valid ECCSI signature", "absent or malformed");
+    c.Blocked(CheckId::kSignValid, {CheckId::kSignType}, "no ECCSI signature to verify", "valid ECCSI signature",
+              "absent or malformed");
   } else if (!sender_kms) {
-    c.Fail(CheckId::kSignValid, "the signer's KMS (" + named_kmsi.value_or("unnamed") + ") is not in the key store",
-           "a known KMS", named_kmsi.value_or("none"));
+    c.Blocked(CheckId::kSignValid, {signer_kms_blocker},
+              "the signer's KMS (" + named_kmsi.value_or("unnamed") + ") is not in the key store", "a known KMS",
+              named_kmsi.value_or("none"));
   } else if (!signer_uid) {
-    c.Fail(CheckId::kSignValid, "the signer's UID cannot be determined", "signer UID", "unknown");
+    // No single IDRi, or no key period of the signer's KMS for T.
+    c.Blocked(CheckId::kSignValid,
+              {idri.size() != 1 ? CheckId::kIdrPresent : !v.t_ntp_seconds ? CheckId::kTType : CheckId::kTWindow},
+              "the signer's UID cannot be determined", "signer UID", "unknown");
   } else {
     auto cache = CacheFor(sender_kms->kms_uri);
     Status s = cache.ok() ? cache->eccsi->Verify(*signer_uid, wire.subspan(0, *m.signed_length), sign->signature)
@@ -356,7 +378,8 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
              "valid", s.ok() ? "valid" : "invalid");
   }
   if (!named_kmsi || !v.recipient_kms_uri) {
-    c.Fail(CheckId::kSignTrust, "signer or receiver KMS unknown", "a trusted KMS", named_kmsi.value_or("none"));
+    c.Blocked(CheckId::kSignTrust, {signer_kms_blocker},
+              "signer or receiver KMS unknown", "a trusted KMS", named_kmsi.value_or("none"));
   } else if (*named_kmsi == *v.recipient_kms_uri) {
     c.Pass(CheckId::kSignTrust, "signed under the receiver's own KMS");
   } else {
@@ -381,7 +404,8 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
                          Num(sakke->data.size()) + " octets";
     c.Expect(ok, CheckId::kSakkeParams, actual, "set 1, scheme 2, 273 octets", actual);
     if (!recipient_keys || !recipient_uid) {
-      c.Fail(CheckId::kSakkeDecap, "no RSK of the receiver for the key period of T", "receiver RSK", "none");
+      c.Blocked(CheckId::kSakkeDecap, {recipient_keys_blocker}, "no RSK of the receiver for the key period of T",
+                "receiver RSK", "none");
     } else {
       auto cache = CacheFor(recipient_kms->kms_uri);
       Result<SecretBytes> ssv =
@@ -415,7 +439,8 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
     c.Expect(problem.empty(), CheckId::kKeyIdPurpose, problem.empty() ? "purpose tag 0 (GMK)" : problem, "0 (GMK)", problem);
   }
   if (!v.gmk) {
-    c.Fail(CheckId::kGukIdDerivation, "the GMK was not recovered", Hex32(hdr.csb_id), "unknown");
+    c.Blocked(CheckId::kGukIdDerivation, {CheckId::kSakkeDecap}, "the GMK was not recovered", Hex32(hdr.csb_id),
+              "unknown");
   } else if (spi_key_id) {
     auto expected = GukIdFromGmkId(v.gmk->span(), *spi_key_id, options.recipient_uri);
     bool ok = expected.ok() && *expected == hdr.csb_id;
@@ -440,7 +465,8 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
   } else {
     if (const auto* prot = std::get_if<ProtectedPayload>(&ext7->content)) {
       if (!v.gmk) {
-        c.Fail(CheckId::kKeyParamsDecrypt, "the GMK was not recovered", "decryptable", "no key");
+        c.Blocked(CheckId::kKeyParamsDecrypt, {CheckId::kSakkeDecap}, "the GMK was not recovered", "decryptable",
+                  "no key");
       } else if (prot->dppk_id != hdr.csb_id) {
         c.Fail(CheckId::kKeyParamsDecrypt, "DPPK-ID is not the CSB-ID", Hex32(hdr.csb_id), Hex32(prot->dppk_id));
       } else if (auto kp = DecryptKeyParameters(*prot, v.gmk->span()); kp.ok()) {
@@ -457,7 +483,8 @@ GktpVerification GktpVerifier::Verify(ByteSpan wire, const VerifyOptions& option
     }
     if (!v.key_params) {
       for (CheckId id : {CheckId::kKeyParamsType, CheckId::kKeyParamsStatus, CheckId::kKeyParamsTimes, CheckId::kKeyParamsGroups}) {
-        c.Fail(id, "key parameters could not be read", "readable key parameters", "unreadable");
+        c.Blocked(id, {CheckId::kKeyParamsDecrypt}, "key parameters could not be read", "readable key parameters",
+                  "unreadable");
       }
     } else {
       const KeyParameters& kp = *v.key_params;

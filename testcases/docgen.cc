@@ -261,6 +261,37 @@ std::string RenderChecksDoc(const std::vector<Scenario>& cases) {
         << " |\n";
   }
 
+  out << "\n## Statuses\n\n"
+         "Every per-message check appears in every verification (report.json, the HTML report, "
+         "`mcxtest gktp verify`, the dissector's `check.<id>` fields) with one status:\n\n"
+         "| Status | Meaning | A failure? |\n|---|---|---|\n"
+         "| `pass` | the check held | no |\n"
+         "| `fail` | the check did not hold (a SHOULD failure only warns) | yes |\n"
+         "| `n/a` | the check does not apply: the message legitimately lacks what it is about (no SP payload, no "
+         "key-parameters extension, no SPI in an empty CS ID map) or the receiver gave nothing to compare with "
+         "(no expected group) | no |\n"
+         "| `not-evaluated` | an earlier check failed and left this one nothing to evaluate; `blocked_by` names "
+         "that failed check | no: its blocker is the failure |\n\n"
+         "The verifier (`mikey/gktp_verifier.cc`) reports these dependencies:\n\n"
+         "| Check | Not evaluated when this failed |\n|---|---|\n"
+         "| every other per-message check | `MIKEY.PARSE`: the message did not parse |\n"
+         "| `T.WINDOW` | `T.TYPE`: no T, or a counter instead of an NTP time |\n"
+         "| `IDR.SENDER`, `IDR.RECIPIENT` | `IDR.PRESENT`: no single IDRi / IDRr; for a UID, also what left the "
+         "KMS or the key period of T unknown (`IDR.PRESENT`, `IDR.KMS`, `T.TYPE`, `T.WINDOW`) |\n"
+         "| `SAKKE.DECAP` | `IDR.KMS`, `T.TYPE` or `T.WINDOW`: no RSK of the receiver for the key period of T |\n"
+         "| `SIGN.VALID` | `SIGN.TYPE`: no ECCSI signature; `IDR.PRESENT` or `IDR.KMS`: the signer's KMS is "
+         "unknown; `T.TYPE` or `T.WINDOW`: no key period of T to compute the signer's UID for |\n"
+         "| `SIGN.TRUST` | `IDR.PRESENT` or `IDR.KMS`: the signer's or the receiver's KMS is unknown |\n"
+         "| `GUKID.DERIVATION`, `KEYPARAMS.DECRYPT` | `SAKKE.DECAP`: no GMK |\n"
+         "| `KEYPARAMS.TYPE`, `KEYPARAMS.STATUS`, `KEYPARAMS.TIMES`, `KEYPARAMS.GROUPS` | `KEYPARAMS.DECRYPT`: "
+         "the parameters could not be read |\n\n"
+         "A blocker that was itself not evaluated passes its own blocker on (`KEYPARAMS.TYPE` not evaluated, "
+         "blocked by `SAKKE.DECAP`). When none of a check's blockers failed, the check fails instead: a message "
+         "is never accepted for a fault no check reported. The isolation test (`//testcases:suite_test`, "
+         "`NegativeCasesAreIsolated`) requires every negative case's injected message to fail exactly the "
+         "case's `failing_checks`, every other check passing, not applying or not evaluated because of one of "
+         "them.\n";
+
   out << "\n## Not mutation-tested\n\n| ID | Why no defect trips it, and where it is proven to fire |\n|---|---|\n";
   for (const auto& entry : NotMutationTestedChecks()) {
     out << "| " << Code(entry.check_id) << " | " << Cell(entry.reason) << " |\n";

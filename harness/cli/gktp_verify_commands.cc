@@ -85,13 +85,15 @@ void AddVerify(CLI::App& group, CommandContext& ctx) {
       out["accepted"] = v.accepted();
       ordered_json list = ordered_json::array();
       for (const auto& c : v.checks.results()) {
-        list.push_back({{"id", c.id},
-                        {"clause", c.clause},
-                        {"requirement", checks::RequirementName(c.requirement)},
-                        {"status", checks::CheckStatusName(c.status)},
-                        {"detail", c.detail},
-                        {"expected", c.expected},
-                        {"actual", c.actual}});
+        ordered_json check = {{"id", c.id},
+                              {"clause", c.clause},
+                              {"requirement", checks::RequirementName(c.requirement)},
+                              {"status", checks::CheckStatusName(c.status)}};
+        if (c.not_evaluated()) check["blocked_by"] = c.blocked_by;
+        check["detail"] = c.detail;
+        check["expected"] = c.expected;
+        check["actual"] = c.actual;
+        list.push_back(std::move(check));
       }
       out["checks"] = list;
       if (v.gmk_id) out["gmk_id"] = Hex32(*v.gmk_id);
@@ -105,11 +107,13 @@ void AddVerify(CLI::App& group, CommandContext& ctx) {
       for (const auto& c : v.checks.results()) {
         std::string status = c.status == checks::CheckStatus::kPass   ? "PASS"
                              : c.status == checks::CheckStatus::kFail ? "FAIL"
+                             : c.not_evaluated()                      ? "n/e "
                                                                       : "n/a ";
         *ctx.out << status << "  " << c.id << "  [" << c.clause << "] " << c.detail;
         if (c.failed() && (!c.expected.empty() || !c.actual.empty())) {
           *ctx.out << " (expected " << c.expected << ", got " << c.actual << ")";
         }
+        if (c.not_evaluated()) *ctx.out << " (not evaluated: " << c.blocked_by << " failed)";
         *ctx.out << "\n";
       }
       if (v.gmk_id) *ctx.out << "GMK-ID " << Hex32(*v.gmk_id) << "\n";

@@ -1,6 +1,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <string>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -99,8 +101,28 @@ TEST_F(GktpVerifyCliTest, WrongRecipientTextOutputSaysRejected) {
   auto r = RunMcxtest({"gktp", "verify", "--b64", b64, "--store", dir_, "--recipient", "sip:bob@police.example",
                        "--recipient-kms", kKms});
   EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("FAIL  IDR.RECIPIENT"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("FAIL  SAKKE.DECAP"), std::string::npos) << r.out;
+  // Without the GMK there is no GUK-ID to derive (issue 16.4).
+  EXPECT_NE(r.out.find("n/e   GUKID.DERIVATION"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(not evaluated: SAKKE.DECAP failed)"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("FAIL  GUKID.DERIVATION"), std::string::npos) << r.out;
   EXPECT_EQ(r.line().substr(r.line().rfind('\n') + 1), "rejected");
+}
+
+TEST_F(GktpVerifyCliTest, JsonNamesTheBlockerOfANotEvaluatedCheck) {
+  std::string b64 = Build();
+  auto r = RunMcxtest({"gktp", "verify", "--b64", b64, "--store", dir_, "--recipient", "sip:bob@police.example",
+                       "--recipient-kms", kKms, "--json"});
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  std::map<std::string, nlohmann::json> by_id;
+  for (const auto& c : j["checks"]) by_id[c["id"].get<std::string>()] = c;
+  ASSERT_TRUE(by_id.count("SAKKE.DECAP") && by_id.count("GUKID.DERIVATION")) << r.out;
+  EXPECT_EQ(by_id["GUKID.DERIVATION"]["status"], "not-evaluated");
+  EXPECT_EQ(by_id["GUKID.DERIVATION"]["blocked_by"], "SAKKE.DECAP");
+  EXPECT_EQ(by_id["SAKKE.DECAP"]["status"], "fail");
+  EXPECT_FALSE(by_id["SAKKE.DECAP"].contains("blocked_by"));
 }
 
 TEST_F(GktpVerifyCliTest, UsageErrors) {

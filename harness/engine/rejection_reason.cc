@@ -28,10 +28,10 @@ ReasonJudgement JudgeRejectionReason(const shim::ReasonCode& reason,
       unevaluated.push_back(id);  // the verifier never reached it
     } else if (r->status == checks::CheckStatus::kFail) {
       failed.push_back(id);
-    } else if (r->status == checks::CheckStatus::kPass || r->status == checks::CheckStatus::kNotApplicable) {
-      clean.push_back(id);
+    } else if (r->not_evaluated()) {
+      unevaluated.push_back(id);  // an earlier failure blocked it
     } else {
-      unevaluated.push_back(id);
+      clean.push_back(id);  // passed or does not apply
     }
   }
   std::string named = reason.code;

@@ -63,6 +63,17 @@ TEST(RejectionReasonTest, ChecksTheHarnessCouldNotEvaluateLeaveItUnconfirmed) {
   EXPECT_EQ(JudgeRejectionReason(Code("key-params"), partly, {}).verdict, ReasonVerdict::kConfirmed);
 }
 
+TEST(RejectionReasonTest, ACheckAnEarlierFailureBlockedLeavesItUnconfirmed) {
+  // SAKKE decapsulation failed, so the GUK-ID could not be derived.
+  checks::CheckResult guk = Check("GUKID.DERIVATION", CheckStatus::kNotEvaluated);
+  guk.blocked_by = "SAKKE.DECAP";
+  const std::vector<checks::CheckResult> no_gmk = {Check("SAKKE.DECAP", CheckStatus::kFail), guk};
+  ReasonJudgement j = JudgeRejectionReason(Code("GUKID.DERIVATION"), no_gmk, {"SAKKE.DECAP"});
+  EXPECT_EQ(j.verdict, ReasonVerdict::kUnconfirmed) << j.text;
+  EXPECT_NE(j.text.find("could not evaluate GUKID.DERIVATION"), std::string::npos) << j.text;
+  EXPECT_EQ(JudgeRejectionReason(Code("key-id"), no_gmk, {"SAKKE.DECAP"}).verdict, ReasonVerdict::kUnconfirmed);
+}
+
 TEST(CheckRejectionTest, FailsTheFlowCheckOnlyForAWrongReason) {
   checks::CheckList flow;
   CheckRejection(flow, checks::CheckId::kUeReject, "bad signature", "", kBadSignature, {"SIGN.VALID"});

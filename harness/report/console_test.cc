@@ -89,6 +89,7 @@ TEST(CaseDetailsTest, FailureShowsChecksClausesExpectedAndActual) {
   EXPECT_NE(details.find("FLOW.SAME_GMK [MUST, TS 33.180 7.3.3.3 steps 11, 14]"), std::string::npos) << details;
   EXPECT_NE(details.find("warning: clock skew"), std::string::npos) << details;
   EXPECT_EQ(details.find("RAND.LENGTH"), std::string::npos) << details;
+  EXPECT_NE(details.find("not evaluated: SIGN.TRUST (IDR.KMS failed)"), std::string::npos) << details;
 }
 
 TEST(CaseDetailsTest, ErrorShowsExitStderrAndFailedChecks) {

@@ -65,12 +65,13 @@ std::string Family(std::string_view check_id) {
 // ------------------------------------------------------------------ cells
 
 // What one check did in one case, over every message and the flow.
-enum class CellStatus { kNone, kNotApplicable, kPass, kWarn, kFail, kSkipped };
+enum class CellStatus { kNone, kNotApplicable, kNotEvaluated, kPass, kWarn, kFail, kSkipped };
 
 const char* CellStatusName(CellStatus s) {
   switch (s) {
     case CellStatus::kNone: return "none";
     case CellStatus::kNotApplicable: return "na";
+    case CellStatus::kNotEvaluated: return "ne";
     case CellStatus::kPass: return "pass";
     case CellStatus::kWarn: return "warn";
     case CellStatus::kFail: return "fail";
@@ -84,6 +85,7 @@ const char* CellSymbol(CellStatus s) {
   switch (s) {
     case CellStatus::kNone: return "";
     case CellStatus::kNotApplicable: return "\u2013";
+    case CellStatus::kNotEvaluated: return "\u2298";
     case CellStatus::kPass: return "\u2713";
     case CellStatus::kWarn: return "!";
     case CellStatus::kFail: return "\u2717";
@@ -98,9 +100,11 @@ struct Cell {
   int failed = 0;
   int warned = 0;
   int not_applicable = 0;
+  int not_evaluated = 0;
   std::string clause;
   Requirement requirement = Requirement::kMust;
   const CheckResult* first_failure = nullptr;
+  const CheckResult* first_blocked = nullptr;
 
   void Add(const CheckResult& check) {
     if (clause.empty()) {
@@ -110,6 +114,10 @@ struct Cell {
     switch (check.status) {
       case CheckStatus::kPass: ++passed; break;
       case CheckStatus::kNotApplicable: ++not_applicable; break;
+      case CheckStatus::kNotEvaluated:
+        ++not_evaluated;
+        if (first_blocked == nullptr) first_blocked = &check;
+        break;
       case CheckStatus::kFail:
         if (check.requirement == Requirement::kMust) {
           ++failed;
@@ -125,6 +133,8 @@ struct Cell {
       status = CellStatus::kWarn;
     } else if (passed > 0) {
       status = CellStatus::kPass;
+    } else if (not_evaluated > 0) {
+      status = CellStatus::kNotEvaluated;
     } else {
       status = CellStatus::kNotApplicable;
     }
@@ -164,13 +174,16 @@ std::string CellTitle(const std::string& id, const Cell& cell, Verdict verdict) 
   std::string title = id + " [" + checks::RequirementName(cell.requirement) + ", " + cell.clause + "]: ";
   title += CellStatusName(cell.status);
   title += " (" + std::to_string(cell.passed) + " pass, " + std::to_string(cell.failed + cell.warned) + " fail, " +
-           std::to_string(cell.not_applicable) + " n/a)";
+           std::to_string(cell.not_applicable) + " n/a" +
+           (cell.not_evaluated > 0 ? ", " + std::to_string(cell.not_evaluated) + " not evaluated" : "") + ")";
   if (cell.first_failure != nullptr) {
     const CheckResult& f = *cell.first_failure;
     if (!f.detail.empty()) title += "\n" + Shorten(f.detail, 300);
     if (!f.expected.empty() || !f.actual.empty()) {
       title += "\nexpected: " + Shorten(f.expected, 200) + "\nactual: " + Shorten(f.actual, 200);
     }
+  } else if (cell.status == CellStatus::kNotEvaluated) {
+    title += "\nnot evaluated: " + cell.first_blocked->blocked_by + " failed";
   }
   return title;
 }
@@ -218,7 +231,7 @@ table{border-collapse:collapse}
 .matrix tr.group-role th{background:#37474f;color:#fff;text-align:left;padding:3px 6px}
 .matrix tr.group-clause th{background:#eceff1;text-align:left;font-weight:normal;font-style:italic;padding:2px 6px}
 .st-pass{background:#a5d6a7}.st-fail{background:#e57373;font-weight:bold}.st-warn{background:#ffcc80}
-.st-na{background:#e0e0e0;color:#666}.st-skipped{background:#b3e5fc;color:#555}.st-none{background:#fafafa}
+.st-na{background:#e0e0e0;color:#666}.st-ne{background:#f3e5f5;color:#666}.st-skipped{background:#b3e5fc;color:#555}.st-none{background:#fafafa}
 .legend span{display:inline-block;padding:0 .5em;margin-right:.4em;border:1px solid #ccc}
 section.case{border:1px solid #ccc;border-radius:4px;padding:.6em 1em;margin:1em 0}
 section.case.v-failed,section.case.v-error{border-left:6px solid #c62828}
@@ -232,7 +245,7 @@ table.checks td,table.checks th,table.failures td,table.failures th,table.fields
 table.checks td,table.failures td{word-break:break-word;max-width:40em}
 td.expected{background:#e8f5e9}td.actual{background:#ffebee}td.expected:empty,td.actual:empty{background:none}
 table.checks td:nth-child(-n+2),table.failures td:nth-child(-n+2){white-space:nowrap}
-table.checks tr.st-pass td{background:#e8f5e9}table.checks tr.st-na td{background:#f5f5f5}
+table.checks tr.st-pass td{background:#e8f5e9}table.checks tr.st-na td{background:#f5f5f5}table.checks tr.st-ne td{background:#faf5fb}
 table.checks tr.st-fail td{background:#ffcdd2}table.checks tr.st-warn td{background:#ffe0b2}
 table.fields th{font-weight:normal;color:#444;white-space:nowrap}
 table.fields td:nth-child(2){font-family:ui-monospace,"DejaVu Sans Mono",monospace;word-break:break-all;max-width:60em}
@@ -411,11 +424,12 @@ std::string Matrix(const RunResult& run) {
   out += "<label>search <input id=\"f-search\" type=\"search\" placeholder=\"case ID, title, check ID\"/></label>\n";
   out += "<span id=\"filter-status\"></span>\n</div>\n";
   out += "<p class=\"legend\">";
-  for (CellStatus s : {CellStatus::kPass, CellStatus::kFail, CellStatus::kWarn, CellStatus::kNotApplicable,
-                       CellStatus::kSkipped, CellStatus::kNone}) {
+  for (CellStatus s : {CellStatus::kPass, CellStatus::kFail, CellStatus::kWarn, CellStatus::kNotEvaluated,
+                       CellStatus::kNotApplicable, CellStatus::kSkipped, CellStatus::kNone}) {
     static const std::map<CellStatus, const char*> kMeaning = {
         {CellStatus::kPass, "pass"},          {CellStatus::kFail, "MUST failed"},
         {CellStatus::kWarn, "SHOULD failed"}, {CellStatus::kNotApplicable, "not applicable"},
+        {CellStatus::kNotEvaluated, "not evaluated (an earlier check failed)"},
         {CellStatus::kSkipped, "case skipped"}, {CellStatus::kNone, "not run"}};
     out += "<span class=\"st-" + std::string(CellStatusName(s)) + "\">" + CellSymbol(s) + " " + kMeaning.at(s) +
            "</span>";
@@ -528,10 +542,13 @@ std::string ChecksTable(const std::vector<CheckResult>& list, const std::string&
     if (compact_passes && check.status == CheckStatus::kPass) continue;
     std::string status = check.failed() ? (check.requirement == Requirement::kMust ? "fail" : "warn")
                          : check.status == CheckStatus::kPass ? "pass"
+                         : check.not_evaluated()              ? "ne"
                                                               : "na";
+    std::string shown = checks::CheckStatusName(check.status);
+    if (check.not_evaluated()) shown += " (" + check.blocked_by + " failed)";
     out += "<tr class=\"st-" + status + "\"" + Attr("data-check", check.id) + Attr("data-status", status) + "><td>" +
            Esc(check.id) + "</td><td>" + checks::RequirementName(check.requirement) + "</td><td>" + Esc(check.clause) +
-           "</td><td>" + checks::CheckStatusName(check.status) + "</td><td>" + Esc(check.detail) +
+           "</td><td>" + Esc(shown) + "</td><td>" + Esc(check.detail) +
            "</td><td class=\"expected\">" + Esc(check.expected) + "</td><td class=\"actual\">" + Esc(check.actual) +
            "</td></tr>\n";
   }

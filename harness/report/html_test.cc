@@ -192,6 +192,19 @@ TEST_F(HtmlTest, FailedChecksShowExpectedAndActual) {
   EXPECT_EQ(Str("//" + E("tr") + "[@class='failure' and @data-check='T.WINDOW']/@data-requirement"), "SHOULD");
 }
 
+TEST_F(HtmlTest, NotEvaluatedChecksShowTheirBlockerAndNeverFail) {
+  // The only SIGN.TRUST of the case's SUT messages was not evaluated.
+  EXPECT_EQ(Cell("PGMS-REGROUP-002", "SIGN.TRUST"), "ne");
+  std::string title = Cell("PGMS-REGROUP-002", "SIGN.TRUST", "title");
+  EXPECT_NE(title.find("1 not evaluated"), std::string::npos) << title;
+  EXPECT_NE(title.find("not evaluated: IDR.KMS failed"), std::string::npos) << title;
+  std::string row = "//" + E("section") + "[@data-case='PGMS-REGROUP-002']//" + E("table") + "[contains(@class, "
+                    "'checks')]//" + E("tr") + "[@data-check='SIGN.TRUST']";
+  EXPECT_EQ(Str(row + "/@data-status"), "ne");
+  EXPECT_EQ(Str(row + "/" + E("td") + "[4]"), "not-evaluated (IDR.KMS failed)");
+  EXPECT_EQ(Num("count(//" + E("tr") + "[@class='failure' and @data-check='SIGN.TRUST'])"), 0);
+}
+
 TEST_F(HtmlTest, CaseSectionsHaveStableAnchorsAndVerdicts) {
   EXPECT_EQ(HtmlCaseAnchor("UE-ACCEPT-001"), "case-UE-ACCEPT-001");
   EXPECT_EQ(HtmlCaseAnchor("UE/REJECT 003 <&>"), "case-UE_2fREJECT_20003_20_3c_26_3e");

@@ -206,11 +206,22 @@ Status ReadCheck(const Reader& r, checks::CheckResult* check) {
     return FieldError(Child(r.path(), "requirement"), "unknown requirement '" + S(requirement) + "'");
   }
   MCX_RETURN_IF_ERROR(r.String("status", &status));
-  bool known = false;
-  for (auto s : {checks::CheckStatus::kPass, checks::CheckStatus::kFail, checks::CheckStatus::kNotApplicable}) {
-    if (status == checks::CheckStatusName(s)) check->status = s, known = true;
+  auto parsed = checks::CheckStatusFromName(status);
+  if (!parsed) {
+    return FieldError(Child(r.path(), "status"),
+                      "unknown status '" + S(status) + "' (pass, fail, n/a, not-evaluated)");
   }
-  if (!known) return FieldError(Child(r.path(), "status"), "unknown status '" + S(status) + "'");
+  check->status = *parsed;
+  MCX_RETURN_IF_ERROR(r.String("blocked_by", &check->blocked_by, false));
+  // The blocker is what a not-evaluated check means; on another status it
+  // would be a claim nothing reads.
+  if (check->not_evaluated() && check->blocked_by.empty()) {
+    return FieldError(Child(r.path(), "blocked_by"), "a not-evaluated check names the check that blocked it");
+  }
+  if (!check->not_evaluated() && !check->blocked_by.empty()) {
+    return FieldError(Child(r.path(), "blocked_by"), "only a not-evaluated check has a blocker (status is '" +
+                                                         S(status) + "')");
+  }
   MCX_RETURN_IF_ERROR(r.String("detail", &check->detail, false));
   MCX_RETURN_IF_ERROR(r.String("expected", &check->expected, false));
   MCX_RETURN_IF_ERROR(r.String("actual", &check->actual, false));
@@ -320,6 +331,7 @@ Json CheckJson(const checks::CheckResult& check) {
   j["clause"] = S(check.clause);
   j["requirement"] = checks::RequirementName(check.requirement);
   j["status"] = checks::CheckStatusName(check.status);
+  if (!check.blocked_by.empty()) j["blocked_by"] = S(check.blocked_by);
   // Most checks pass with nothing to add; omitting empty fields keeps
   // reports of 10,000-member runs readable.
   if (!check.detail.empty()) j["detail"] = S(check.detail);

@@ -1,5 +1,6 @@
 #include "harness/report/json_report.h"
 
+#include <algorithm>
 #include <functional>
 
 #include <gtest/gtest.h>
@@ -23,6 +24,7 @@ void ExpectSameChecks(const std::vector<checks::CheckResult>& got, const std::ve
     EXPECT_EQ(got[i].clause, want[i].clause);
     EXPECT_EQ(got[i].requirement, want[i].requirement);
     EXPECT_EQ(got[i].status, want[i].status);
+    EXPECT_EQ(got[i].blocked_by, want[i].blocked_by);
     EXPECT_EQ(got[i].detail, SanitizeUtf8(want[i].detail));
     EXPECT_EQ(got[i].expected, SanitizeUtf8(want[i].expected));
     EXPECT_EQ(got[i].actual, SanitizeUtf8(want[i].actual));
@@ -108,6 +110,20 @@ TEST(JsonReportTest, InconclusiveVerdictsControlsAndTheNoControlsFlagRoundTrip) 
   EXPECT_NE(error.error().ToString().find("cases[4].control.status: unknown control status 'maybe'"),
             std::string::npos)
       << error.error().ToString();
+}
+
+TEST(JsonReportTest, NotEvaluatedChecksCarryTheirBlocker) {
+  json doc = json::parse(JsonReport(testing::SampleRun()));
+  const json& checks = doc["cases"][1]["messages"][1]["checks"];
+  ASSERT_EQ(checks.size(), 3u) << checks.dump();
+  EXPECT_EQ(checks[2]["status"], "not-evaluated");
+  EXPECT_EQ(checks[2]["blocked_by"], "IDR.KMS");
+  EXPECT_FALSE(checks[1].contains("blocked_by")) << "only a not-evaluated check names a blocker";
+  // Never a failure of the case: only its blocker's failures count.
+  auto back = ReadJsonReport(doc.dump());
+  ASSERT_TRUE(back.ok()) << back.error().ToString();
+  const auto& ids = back->cases[1].FailedCheckIds();
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), "SIGN.TRUST"), 0);
 }
 
 TEST(JsonReportTest, HostileStringsAreKeptExceptInvalidUtf8) {
@@ -231,6 +247,10 @@ TEST(ReadJsonReportTest, RejectsBadFieldsNamingThem) {
                  "cases[1].messages[1].wire_b64");
   ExpectRejected([](json& d) { d["cases"][1]["messages"][1]["checks"][0]["status"] = "ok"; },
                  "cases[1].messages[1].checks[0].status");
+  ExpectRejected([](json& d) { d["cases"][1]["messages"][1]["checks"][2].erase("blocked_by"); },
+                 "cases[1].messages[1].checks[2].blocked_by: a not-evaluated check names the check that blocked it");
+  ExpectRejected([](json& d) { d["cases"][1]["messages"][1]["checks"][0]["blocked_by"] = "SIGN.VALID"; },
+                 "cases[1].messages[1].checks[0].blocked_by: only a not-evaluated check has a blocker");
   ExpectRejected([](json& d) { d["cases"][1]["flow_checks"][0]["requirement"] = "MAY"; },
                  "cases[1].flow_checks[0].requirement");
   ExpectRejected([](json& d) { d["cases"][3]["sut_stderr_tail"][1] = nullptr; }, "cases[3].sut_stderr_tail[1]");

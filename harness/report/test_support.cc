@@ -106,7 +106,9 @@ TestCaseResult FailingCase() {
   bad.wire = {0x01, 0x00, 0xff, '<', '&', 0x00, 0x1b};
   bad.note = "note " + kNasty;
   bad.checks = {Check("HDR.VERSION", CheckStatus::kPass),
-                Check("SIGN.VALID", CheckStatus::kFail, "signature does not verify " + kNasty, "valid", "invalid")};
+                Check("SIGN.VALID", CheckStatus::kFail, "signature does not verify " + kNasty, "valid", "invalid"),
+                Check("SIGN.TRUST", CheckStatus::kNotEvaluated, "signer or receiver KMS unknown")};
+  bad.checks.back().blocked_by = "IDR.KMS";
   // The harness's own mutated message fails on purpose and must not count.
   MessageRecord mutated = good;
   mutated.step = 8;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <set>
 
 namespace mcx::report {
 namespace {
@@ -212,11 +213,29 @@ void DescribeGroups(const std::vector<FailureGroup>& groups, std::string_view in
   }
 }
 
+// Checks of the SUT's messages that an earlier failure left unevaluated,
+// once each with their blocker: a reader looking for them among the
+// failures learns why they are not there.
+void DescribeNotEvaluated(const engine::TestCaseResult& c, std::string_view indent, std::string& out) {
+  std::string listed;
+  std::set<std::string> seen;
+  for (const auto& m : c.messages) {
+    if (m.produced_by != "sut") continue;
+    for (const auto& check : m.checks) {
+      if (!check.not_evaluated() || !seen.insert(check.id).second) continue;
+      listed += (listed.empty() ? "" : ", ") + PrintableText(check.id) + " (" + PrintableText(check.blocked_by) +
+                " failed)";
+    }
+  }
+  if (!listed.empty()) out += std::string(indent) + "not evaluated: " + listed + "\n";
+}
+
 }  // namespace
 
 std::string DescribeFailures(const engine::TestCaseResult& c, std::string_view indent) {
   std::string out;
   DescribeGroups(GroupSutFailures(c, checks::Requirement::kMust), indent, "", out);
+  DescribeNotEvaluated(c, indent, out);
   DescribeGroups(GroupSutFailures(c, checks::Requirement::kShould), indent,
                  "warnings (SHOULD checks failed):", out);
   return out;

@@ -127,8 +127,9 @@ std::vector<FailureGroup> GroupSutFailures(const engine::TestCaseResult& c,
                                            size_t max_examples = 3);
 
 // Readable lines for what went wrong in a case: each failed MUST check
-// group (ID, requirement, clause, where, detail, expected vs actual), then
-// SHOULD failures as warnings. Every field is made printable; every line
+// group (ID, requirement, clause, where, detail, expected vs actual), the
+// checks those failures left unevaluated ("not evaluated: GUKID.DERIVATION
+// (SAKKE.DECAP failed)"), then SHOULD failures as warnings. Every field is made printable; every line
 // starts with `indent` and ends with '\n'. Empty when nothing failed.
 std::string DescribeFailures(const engine::TestCaseResult& c, std::string_view indent);
 

@@ -132,6 +132,14 @@ TEST(DescribeTest, FailuresCarryClauseDetailExpectedAndActual) {
   EXPECT_NE(warnings.find("T.WINDOW [SHOULD"), std::string::npos) << warnings;
 }
 
+TEST(DescribeTest, ChecksLeftUnevaluatedFollowTheFailuresNamingTheirBlocker) {
+  std::string text = DescribeFailures(testing::FailingCase(), "> ");
+  EXPECT_NE(text.find("> not evaluated: SIGN.TRUST (IDR.KMS failed)\n"), std::string::npos) << text;
+  // Not a failure group of its own.
+  EXPECT_EQ(text.find("> SIGN.TRUST ["), std::string::npos) << text;
+  EXPECT_EQ(DescribeFailures(testing::PassingCase(), "").find("not evaluated"), std::string::npos);
+}
+
 TEST(DescribeTest, SutEndShowsExitAndStderrTail) {
   std::string text = DescribeSutEnd(testing::ErrorCase(), "");
   EXPECT_NE(text.find("SUT exit: killed by signal 11 (SIGSEGV)\n"), std::string::npos) << text;
