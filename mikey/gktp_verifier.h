@@ -66,16 +66,18 @@ class GktpVerifier {
   explicit GktpVerifier(const kms::KeyStore& store) : store_(store) {}
   GktpVerification Verify(ByteSpan wire, const VerifyOptions& options) const;
 
- private:
-  struct KmsCache {
+  // A KMS's public keys prepared for SAKKE decapsulation and ECCSI
+  // verification: made on first use, then shared by every later call.
+  struct PreparedKms {
     std::shared_ptr<const sakke::PreparedPublicKey> sakke;
     std::shared_ptr<const eccsi::PreparedVerifier> eccsi;
   };
-  Result<KmsCache> CacheFor(const std::string& kms_uri) const;
+  Result<PreparedKms> Prepared(const std::string& kms_uri) const;
 
+ private:
   const kms::KeyStore& store_;
   mutable std::mutex mu_;
-  mutable std::map<std::string, KmsCache> cache_;
+  mutable std::map<std::string, PreparedKms> cache_;
 };
 
 }  // namespace mcx::mikey
