@@ -3,6 +3,7 @@
 #include "crypto/bytes.h"
 #include "crypto/result.h"
 #include "crypto/secret.h"
+#include "crypto/utf8.h"
 
 namespace mcx {
 namespace {
@@ -21,6 +22,40 @@ TEST(HexTest, RejectsOddLengthAndBadCharacterWithOffset) {
   auto bad = FromHex("00zz");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().offset(), 2u);
+}
+
+TEST(HexTest, U32IsEightDigitsMostSignificantFirst) {
+  EXPECT_EQ(HexU32(0), "00000000");
+  EXPECT_EQ(HexU32(0x0a0b0c0d), "0a0b0c0d");
+  EXPECT_EQ(HexU32(0xffffffffu), "ffffffff");
+}
+
+TEST(Utf8Test, DecodesValidSequencesAndRejectsInvalidOnes) {
+  char32_t cp = 0;
+  EXPECT_EQ(DecodeUtf8("A", 0, &cp), 1u);
+  EXPECT_EQ(cp, U'A');
+  EXPECT_EQ(DecodeUtf8("\xc3\xa9", 0, &cp), 2u);
+  EXPECT_EQ(cp, U'\u00e9');
+  EXPECT_EQ(DecodeUtf8("\xe2\x82\xac", 0, &cp), 3u);
+  EXPECT_EQ(cp, U'\u20ac');
+  EXPECT_EQ(DecodeUtf8("\xf0\x9f\x98\x80", 0, &cp), 4u);
+  EXPECT_EQ(cp, U'\U0001f600');
+  EXPECT_EQ(DecodeUtf8("\xc0\xaf", 0, &cp), 0u);          // overlong '/'
+  EXPECT_EQ(DecodeUtf8("\xe0\x80\xaf", 0, &cp), 0u);      // overlong
+  EXPECT_EQ(DecodeUtf8("\xed\xa0\x80", 0, &cp), 0u);      // surrogate
+  EXPECT_EQ(DecodeUtf8("\xf4\x90\x80\x80", 0, &cp), 0u);  // > U+10FFFF
+  EXPECT_EQ(DecodeUtf8("\xe2\x82", 0, &cp), 0u);          // truncated
+  EXPECT_EQ(DecodeUtf8("\x80", 0, &cp), 0u);              // lone continuation
+  EXPECT_EQ(DecodeUtf8("\xff", 0, &cp), 0u);
+  EXPECT_EQ(DecodeUtf8("", 0, &cp), 0u);
+}
+
+TEST(Utf8Test, ValidatesWholeStrings) {
+  EXPECT_TRUE(IsValidUtf8(""));
+  EXPECT_TRUE(IsValidUtf8("sip:b\xc3\xa9" "atrice@example.org"));
+  EXPECT_FALSE(IsValidUtf8("sip:a@example.org\xc3"));  // truncated at the end
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));            // surrogate
+  EXPECT_FALSE(IsValidUtf8("a\xc0\xaf" "b"));           // overlong in the middle
 }
 
 TEST(BigEndianTest, MinimalAndFixed) {
@@ -71,6 +106,16 @@ TEST(ResultTest, CarriesValueOrError) {
   EXPECT_EQ(bad.error().code(), ErrorCode::kParse);
   EXPECT_EQ(bad.error().ToString(), "length overruns payload (at offset 17)");
   EXPECT_EQ(bad.error().WithContext("SAKKE").ToString(), "SAKKE: length overruns payload (at offset 17)");
+}
+
+// Misuse is a programming bug: it must abort with a message, not throw
+// bad_variant_access or read an empty optional.
+TEST(ResultDeathTest, MisuseAbortsWithAMessage) {
+  Result<int> bad = ParseError("x", 0);
+  Result<int> ok = 1;
+  EXPECT_DEATH((void)bad.value(), "value\\(\\) of an error Result");
+  EXPECT_DEATH((void)ok.error(), "error\\(\\) of a successful Result");
+  EXPECT_DEATH((void)Status::Ok().error(), "error\\(\\) of an OK Status");
 }
 
 }  // namespace

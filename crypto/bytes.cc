@@ -67,6 +67,10 @@ Bytes MinimalBigEndian(uint64_t value) {
   return out;
 }
 
+std::string HexU32(uint32_t value) {
+  return ToHex(FixedBigEndian(value, 4));
+}
+
 Bytes FixedBigEndian(uint64_t value, size_t width) {
   Bytes out(width);
   for (size_t i = 0; i < width; ++i) {

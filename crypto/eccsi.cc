@@ -16,23 +16,15 @@
 #include <string_view>
 
 #include "crypto/kdf.h"
+#include "crypto/openssl_ptr.h"
 
 namespace mcx::eccsi {
 
 namespace {
 
-struct BnDeleter {
-  void operator()(BIGNUM* bn) const { BN_clear_free(bn); }
-};
-struct PointDeleter {
-  void operator()(EC_POINT* point) const { EC_POINT_clear_free(point); }
-};
-struct CtxDeleter {
-  void operator()(BN_CTX* ctx) const { BN_CTX_free(ctx); }
-};
-using BnPtr = std::unique_ptr<BIGNUM, BnDeleter>;
-using PointPtr = std::unique_ptr<EC_POINT, PointDeleter>;
-using CtxPtr = std::unique_ptr<BN_CTX, CtxDeleter>;
+using ossl::BnPtr;
+using PointPtr = ossl::EcPointPtr;
+using CtxPtr = ossl::BnCtxPtr;
 
 // Failures that only allocation failure or a broken OpenSSL can cause.
 Error OpenSslFailure(const char* what) {

@@ -10,13 +10,12 @@
 
 #include <gtest/gtest.h>
 
+#include "crypto/openssl_ptr.h"
+
 namespace mcx::fp1024 {
 namespace {
 
-struct BnDeleter {
-  void operator()(BIGNUM* bn) const { BN_free(bn); }
-};
-using BnPtr = std::unique_ptr<BIGNUM, BnDeleter>;
+using ossl::BnPtr;
 
 BnPtr ToBn(const Limbs& l) {
   uint8_t buf[kBytes];

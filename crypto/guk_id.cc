@@ -41,8 +41,8 @@ Result<uint32_t> UserSalt(ByteSpan gmk, std::string_view receiver_uri) {
   MCX_ASSIGN_OR_RETURN(SecretBytes kdf_out, Kdf(gmk, kUserSaltFc, {ToBytes(receiver_uri)}));
   ByteSpan out = kdf_out.span();
   // The 28 least significant bits of the 256-bit output are in its last 4 octets.
-  uint32_t last_word = static_cast<uint32_t>(out[28]) << 24 | static_cast<uint32_t>(out[29]) << 16 |
-                       static_cast<uint32_t>(out[30]) << 8 | static_cast<uint32_t>(out[31]);
+  if (out.size() != 32) return CryptoError("KDF output is not 256 bits");
+  uint32_t last_word = BigEndianU32(out.subspan<28, 4>());
   return last_word & kKeyIdValueMask;
 }
 

@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <memory>
 
+#include "crypto/openssl_ptr.h"
+
 namespace mcx {
 namespace {
 
@@ -18,12 +20,6 @@ const EVP_MD* Sha256Md() {
   return md;
 }
 
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
-struct MacCtxDeleter {
-  void operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
-};
 
 [[noreturn]] void AbortOnOpenSslFailure(const char* what) {
   // Hashing in-memory data only fails on allocation failure or a broken
@@ -54,7 +50,7 @@ const EVP_MAC_CTX* HmacSha256Template() {
 }  // namespace
 
 Sha256Digest Sha256(std::initializer_list<ByteSpan> parts) {
-  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+  ossl::UniquePtr<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
   if (!ctx || EVP_DigestInit_ex(ctx.get(), Sha256Md(), nullptr) != 1) {
     AbortOnOpenSslFailure("SHA-256 init");
   }
@@ -72,7 +68,7 @@ Sha256Digest Sha256(std::initializer_list<ByteSpan> parts) {
 }
 
 Sha256Digest HmacSha256(ByteSpan key, std::initializer_list<ByteSpan> parts) {
-  std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter> ctx(EVP_MAC_CTX_dup(HmacSha256Template()));
+  ossl::UniquePtr<EVP_MAC_CTX> ctx(EVP_MAC_CTX_dup(HmacSha256Template()));
   // A NULL key would mean "keep the previous key", which a fresh context lacks;
   // an empty key needs a non-NULL pointer of length 0.
   static const uint8_t kNoKey = 0;

@@ -1,5 +1,8 @@
 #include "crypto/result.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 namespace mcx {
 
 const char* ErrorCodeName(ErrorCode code) {
@@ -13,6 +16,11 @@ const char* ErrorCodeName(ErrorCode code) {
     case ErrorCode::kInternal: return "internal";
   }
   return "unknown";
+}
+
+void DieOnBadResultAccess(const char* what) {
+  std::fprintf(stderr, "mcxtest: internal error: %s\n", what);
+  std::abort();
 }
 
 std::string Error::ToString() const {

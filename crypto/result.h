@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -51,8 +52,13 @@ inline Error ParseError(std::string m, size_t offset) {
   return Error(ErrorCode::kParse, std::move(m), offset);
 }
 
-// Either a T or an Error. Accessing value() of an error is a programming bug
-// and aborts (it is never reached from input data).
+// Reports a misuse of Result/Status (value() of an error, error() of a
+// success) on stderr and aborts: a programming bug, never reached from input
+// data, and never an exception crossing an API.
+[[noreturn]] void DieOnBadResultAccess(const char* what);
+
+// Either a T or an Error. Accessing value() of an error, or error() of a
+// value, aborts with a message (DieOnBadResultAccess).
 template <typename T>
 class [[nodiscard]] Result {
  public:
@@ -62,10 +68,10 @@ class [[nodiscard]] Result {
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
 
-  T& value() & { return std::get<0>(v_); }
-  const T& value() const& { return std::get<0>(v_); }
-  T&& value() && { return std::get<0>(std::move(v_)); }
-  const Error& error() const { return std::get<1>(v_); }
+  T& value() & { return *Get<T>(&v_, "value() of an error Result"); }
+  const T& value() const& { return *Get<const T>(&v_, "value() of an error Result"); }
+  T&& value() && { return std::move(*Get<T>(&v_, "value() of an error Result")); }
+  const Error& error() const { return *Get<const Error>(&v_, "error() of a successful Result"); }
 
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
@@ -73,6 +79,13 @@ class [[nodiscard]] Result {
   const T* operator->() const { return &value(); }
 
  private:
+  template <typename U, typename V>
+  static U* Get(V* v, const char* what) {
+    auto* p = std::get_if<std::remove_const_t<U>>(v);
+    if (p == nullptr) DieOnBadResultAccess(what);
+    return p;
+  }
+
   std::variant<T, Error> v_;
 };
 
@@ -85,7 +98,10 @@ class [[nodiscard]] Status {
 
   bool ok() const { return !error_.has_value(); }
   explicit operator bool() const { return ok(); }
-  const Error& error() const { return *error_; }
+  const Error& error() const {
+    if (!error_) DieOnBadResultAccess("error() of an OK Status");
+    return *error_;
+  }
 
  private:
   std::optional<Error> error_;

@@ -10,6 +10,7 @@
 
 #include "crypto/bounded_cache.h"
 #include "crypto/fp1024.h"
+#include "crypto/openssl_ptr.h"
 #include "crypto/sakke_curve.h"
 #include "crypto/sakke_pairing.h"
 #include "crypto/sakke_precompute.h"
@@ -25,14 +26,8 @@ using fp1024::kBytes;
 
 constexpr size_t kSha256Size = SHA256_DIGEST_LENGTH;
 
-struct BnDeleter {
-  void operator()(BIGNUM* bn) const { BN_clear_free(bn); }
-};
-struct BnCtxDeleter {
-  void operator()(BN_CTX* ctx) const { BN_CTX_free(ctx); }
-};
-using BnPtr = std::unique_ptr<BIGNUM, BnDeleter>;
-using BnCtxPtr = std::unique_ptr<BN_CTX, BnCtxDeleter>;
+using ossl::BnCtxPtr;
+using ossl::BnPtr;
 
 BnPtr BnFromScalar(const Scalar& k) {
   uint8_t buf[kBytes];

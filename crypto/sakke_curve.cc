@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "crypto/openssl_ptr.h"
 #include "crypto/secret.h"
 
 namespace mcx::sakke_internal {
@@ -33,13 +34,8 @@ constexpr Limbs kPy = {
     0x3d778d821e141178, 0xd3e8201602990696, 0xf9f1f0533634a135, 0x0a8249063f6009f1,
 };
 
-struct BnDeleter {
-  void operator()(BIGNUM* bn) const { BN_clear_free(bn); }
-};
-struct BnCtxDeleter {
-  void operator()(BN_CTX* ctx) const { BN_CTX_free(ctx); }
-};
-using BnPtr = std::unique_ptr<BIGNUM, BnDeleter>;
+using ossl::BnCtxPtr;
+using ossl::BnPtr;
 
 // Bits [pos, pos + width) of k (width <= 32); bits past 1024 read as 0.
 uint32_t ScalarBits(const Scalar& k, int pos, int width) {
@@ -479,7 +475,7 @@ Result<AffinePoint> DecodePoint(ByteSpan encoded, const char* what) {
 
 Scalar ScalarFromBytesModQ(ByteSpan big_endian) {
   // Inputs here are public (identities, hashes); BN does the long division.
-  std::unique_ptr<BN_CTX, BnCtxDeleter> ctx(BN_CTX_new());
+  BnCtxPtr ctx(BN_CTX_new());
   BnPtr n(BN_bin2bn(big_endian.data(), static_cast<int>(big_endian.size()), nullptr));
   uint8_t q_bytes[kBytes];
   LimbsToBytes(kQ, q_bytes);

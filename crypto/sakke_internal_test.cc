@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "crypto/fp1024.h"
+#include "crypto/openssl_ptr.h"
 #include "crypto/sakke_curve.h"
 #include "crypto/sakke_pairing.h"
 #include "crypto/sakke_precompute.h"
@@ -24,10 +25,7 @@ using fp1024::Fp;
 using fp1024::Fp2;
 using fp1024::kBytes;
 
-struct BnDeleter {
-  void operator()(BIGNUM* bn) const { BN_free(bn); }
-};
-using BnPtr = std::unique_ptr<BIGNUM, BnDeleter>;
+using ossl::BnPtr;
 
 BnPtr NewBn() { return BnPtr(BN_new()); }
 

@@ -43,12 +43,6 @@ constexpr ExpertDef kExpertDefs[] = {
 };
 static_assert(sizeof(kExpertDefs) / sizeof(kExpertDefs[0]) == kExpertCount);
 
-std::string Hex32(uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%08x", v);
-  return buf;
-}
-
 bool Printable(ByteSpan b) {
   return std::all_of(b.begin(), b.end(), [](uint8_t c) { return c >= 0x20 && c < 0x7f; });
 }
@@ -491,7 +485,7 @@ void AddVerification(Builder& b, ByteSpan wire, const Message& msg, const WireSp
   if (v.gmk_id && !spi_has_key_id) {
     // Shown over the CSB-ID, the GUK-ID it was recovered from.
     b.Number(Field::kGmkId, 1, csb_id.offset, csb_id.length, *v.gmk_id,
-             Hex32(*v.gmk_id) + " (recovered from the GUK-ID)");
+             "0x" + HexU32(*v.gmk_id) + " (recovered from the GUK-ID)");
   }
   if (v.gmk && o.show_secrets) b.Blob(Field::kGmk, 1, 0, 0, v.gmk->span());
   b.Label(1, 0, 0, "Checks");
@@ -696,7 +690,7 @@ void Annotate(ByteSpan wire, const AnnotateOptions& options, Annotation* out) {
   std::set<ExpertId> raised;
   for (const Expert& e : out->experts) raised.insert(e.id);
   const uint8_t purpose = PurposeTagOf(msg.hdr.csb_id);
-  out->info = "MIKEY-SAKKE I_MESSAGE CSB-ID " + Hex32(msg.hdr.csb_id) + " (" +
+  out->info = "MIKEY-SAKKE I_MESSAGE CSB-ID 0x" + HexU32(msg.hdr.csb_id) + " (" +
               KeyPurposeName(purpose) + ")";
   if (options.keys == nullptr) {
     b.Text(Field::kSignStatus, 0, 0, 0, "unverified", "unverified (no key store)");

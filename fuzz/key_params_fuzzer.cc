@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "crypto/bytes.h"
+#include "crypto/openssl_ptr.h"
 #include "mikey/codec.h"
 #include "mikey/key_params_crypto.h"
 
@@ -57,7 +58,7 @@ mikey::ProtectedPayload Seal(ByteSpan plaintext) {
   p.iv.fill(0x5c);
   auto dpck = mikey::DeriveDpck(Key(), kDppkId);
   Check(dpck.ok(), "DeriveDpck");
-  std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
+  mcx::ossl::UniquePtr<EVP_CIPHER_CTX> ctx(EVP_CIPHER_CTX_new());
   Bytes aad = p.AssociatedData();
   Bytes out(plaintext.size() + mikey::kGcmTagSize);
   int n = 0, ignored = 0;

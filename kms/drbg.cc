@@ -9,15 +9,15 @@
 
 #include <memory>
 
+#include "crypto/openssl_ptr.h"
+
 namespace mcx::kms {
 namespace {
 
 constexpr char kDomainKeyLabel[] = "mcxtest-kms-drbg-v1";
 
-struct BnDeleter {
-  void operator()(BIGNUM* bn) const { BN_clear_free(bn); }
-};
-using BnPtr = std::unique_ptr<BIGNUM, BnDeleter>;
+using ossl::BnCtxPtr;
+using ossl::BnPtr;
 
 SecretBytes Hmac(ByteSpan key, ByteSpan data) {
   Bytes mac(EVP_MAX_MD_SIZE);
@@ -31,7 +31,7 @@ SecretBytes Hmac(ByteSpan key, ByteSpan data) {
 Result<SecretBytes> ReduceIntoRange(ByteSpan wide, ByteSpan order) {
   BnPtr value(BN_bin2bn(wide.data(), static_cast<int>(wide.size()), nullptr));
   BnPtr modulus(BN_bin2bn(order.data(), static_cast<int>(order.size()), nullptr));
-  std::unique_ptr<BN_CTX, decltype(&BN_CTX_free)> ctx(BN_CTX_new(), BN_CTX_free);
+  BnCtxPtr ctx(BN_CTX_new());
   if (!value || !modulus || !ctx) return Error(ErrorCode::kInternal, "DRBG: out of memory");
   if (BN_num_bits(modulus.get()) < 2) return InvalidArgument("DRBG: order must be at least 2");
   BN_set_flags(value.get(), BN_FLG_CONSTTIME);

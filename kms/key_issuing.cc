@@ -8,6 +8,7 @@
 #include "crypto/kdf.h"
 #include "crypto/sakke.h"
 #include "crypto/uid.h"
+#include "crypto/utf8.h"
 #include "kms/drbg.h"
 #include "kms/key_store_internal.h"
 #include "kms/ntp_time.h"
@@ -20,40 +21,6 @@ namespace {
 constexpr char kKsakLabel[] = "KSAK";
 constexpr char kZLabel[] = "z";
 constexpr char kEccsiVLabel[] = "ECCSI-v";
-
-bool IsValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t extra;
-    uint32_t cp;
-    if (c < 0x80) {
-      extra = 0;
-      cp = c;
-    } else if ((c & 0xe0) == 0xc0) {
-      extra = 1;
-      cp = c & 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-      extra = 2;
-      cp = c & 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-      extra = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + extra >= s.size() && extra > 0) return false;
-    for (size_t k = 1; k <= extra; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xc0) != 0x80) return false;
-      cp = cp << 6 | (cc & 0x3f);
-    }
-    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-    i += extra + 1;
-  }
-  return true;
-}
 
 // URIs end up in XML text, file names and UIDs: printable, valid UTF-8 and
 

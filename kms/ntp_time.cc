@@ -6,36 +6,9 @@
 namespace mcx::kms {
 namespace {
 
-// Days since 1970-01-01 of a proleptic Gregorian date (era arithmetic on
-// 400-year cycles, valid for every year this module accepts).
-int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day) {
-  year -= month <= 2 ? 1 : 0;
-  const int64_t era = (year >= 0 ? year : year - 399) / 400;
-  const unsigned year_of_era = static_cast<unsigned>(year - era * 400);
-  const unsigned day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  const unsigned day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return era * 146097 + static_cast<int64_t>(day_of_era) - 719468;
-}
-
-void CivilFromDays(int64_t days, int64_t& year, unsigned& month, unsigned& day) {
-  days += 719468;
-  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const unsigned day_of_era = static_cast<unsigned>(days - era * 146097);
-  const unsigned year_of_era =
-      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const unsigned day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-  const unsigned mp = (5 * day_of_year + 2) / 153;
-  day = day_of_year - (153 * mp + 2) / 5 + 1;
-  month = mp < 10 ? mp + 3 : mp - 9;
-  year = static_cast<int64_t>(year_of_era) + era * 400 + (month <= 2 ? 1 : 0);
-}
-
-bool IsLeapYear(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-unsigned DaysInMonth(int64_t year, unsigned month) {
-  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return month == 2 && IsLeapYear(year) ? 29 : kDays[month - 1];
-}
+// Calendar arithmetic is std::chrono's (proleptic Gregorian civil dates);
+// this file only reads and writes the text form.
+namespace chr = std::chrono;
 
 // Reads exactly `width` decimal digits at `pos`.
 bool ReadDigits(std::string_view s, size_t pos, size_t width, unsigned& value) {
@@ -64,7 +37,8 @@ Result<uint64_t> NtpSecondsFromIso8601(std::string_view text) {
   }
   if (year < 1900) return TimeError(text, "year before 1900 (the NTP epoch)");
   if (month < 1 || month > 12) return TimeError(text, "month out of range");
-  if (day < 1 || day > DaysInMonth(year, month)) return TimeError(text, "day out of range");
+  const chr::year_month_day date{chr::year(static_cast<int>(year)), chr::month(month), chr::day(day)};
+  if (!date.ok()) return TimeError(text, "day out of range");
   size_t pos = 10;
   int64_t zone_seconds = 0;
   if (pos < text.size()) {
@@ -98,8 +72,8 @@ Result<uint64_t> NtpSecondsFromIso8601(std::string_view text) {
     }
     if (pos != text.size()) return TimeError(text, "trailing characters");
   }
-  const int64_t unix_seconds = DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 +
-                               second - zone_seconds;
+  const int64_t unix_seconds = chr::sys_days(date).time_since_epoch().count() * 86400 + hour * 3600 +
+                               minute * 60 + second - zone_seconds;
   const int64_t ntp = unix_seconds + static_cast<int64_t>(kNtpUnixEpochOffset);
   if (ntp < 0) return TimeError(text, "before the NTP epoch");
   return static_cast<uint64_t>(ntp);
@@ -107,18 +81,14 @@ Result<uint64_t> NtpSecondsFromIso8601(std::string_view text) {
 
 std::string Iso8601FromNtpSeconds(uint64_t ntp_seconds) {
   const int64_t unix_seconds = static_cast<int64_t>(ntp_seconds) - static_cast<int64_t>(kNtpUnixEpochOffset);
-  int64_t days = unix_seconds / 86400;
-  int64_t rem = unix_seconds % 86400;
-  if (rem < 0) {
-    rem += 86400;
-    --days;
-  }
-  int64_t year;
-  unsigned month, day;
-  CivilFromDays(days, year, month, day);
+  const chr::sys_seconds when{chr::seconds(unix_seconds)};
+  const chr::sys_days day_start = chr::floor<chr::days>(when);
+  const chr::year_month_day date{day_start};
+  const int64_t rem = (when - day_start).count();
   char buf[40];
-  std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", static_cast<long long>(year),
-                month, day, static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
+  std::snprintf(buf, sizeof(buf), "%04d-%02u-%02uT%02lld:%02lld:%02lldZ", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
                 static_cast<long long>(rem % 60));
   return buf;
 }

@@ -16,12 +16,6 @@ using checks::CheckId;
 using checks::CheckList;
 
 
-std::string Hex32(uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%08x", v);
-  return buf;
-}
-
 std::string Num(uint64_t v) { return std::to_string(v); }
 
 std::string IdText(const IdrPayload& idr) {
@@ -209,8 +203,8 @@ void CheckHeader(Context& x) {
       c.Fail(CheckId::kHdrSpi, "SPI has " + Num(e.spi.size()) + " octets", "8 octets GMK-ID || GUK-ID", ToHex(e.spi));
     } else {
       c.Expect(*spi_guk_id == hdr.csb_id, CheckId::kHdrSpi,
-               "SPI GMK-ID " + Hex32(*x.spi_key_id) + ", GUK-ID " + Hex32(*spi_guk_id), Hex32(hdr.csb_id),
-               Hex32(*spi_guk_id));
+               "SPI GMK-ID " + HexU32(*x.spi_key_id) + ", GUK-ID " + HexU32(*spi_guk_id), HexU32(hdr.csb_id),
+               HexU32(*spi_guk_id));
     }
   } else if (std::holds_alternative<EmptyMap>(hdr.cs_id_map)) {
     c.Pass(CheckId::kHdrCsMap, "empty map (type 1, #CS 0): default policy");
@@ -465,19 +459,19 @@ void CheckKeyIds(Context& x) {
            problem);
 
   if (!v.gmk) {
-    c.Blocked(CheckId::kGukIdDerivation, {CheckId::kSakkeDecap}, "the GMK was not recovered", Hex32(csb_id),
+    c.Blocked(CheckId::kGukIdDerivation, {CheckId::kSakkeDecap}, "the GMK was not recovered", HexU32(csb_id),
               "unknown");
   } else if (x.spi_key_id) {
     const uint32_t key_id = *x.spi_key_id;
     auto expected = GukIdFromGmkId(v.gmk->span(), key_id, recipient);
     bool ok = expected.ok() && *expected == csb_id;
     c.Expect(ok, CheckId::kGukIdDerivation,
-             ok ? "GUK-ID " + Hex32(csb_id) + " derives from GMK-ID " + Hex32(key_id) + " and " + recipient
-                : "CSB-ID is not the GUK-ID of GMK-ID " + Hex32(key_id) + " for " + recipient,
-             expected.ok() ? Hex32(*expected) : "?", Hex32(csb_id));
+             ok ? "GUK-ID " + HexU32(csb_id) + " derives from GMK-ID " + HexU32(key_id) + " and " + recipient
+                : "CSB-ID is not the GUK-ID of GMK-ID " + HexU32(key_id) + " for " + recipient,
+             expected.ok() ? HexU32(*expected) : "?", HexU32(csb_id));
   } else {
     c.NotApplicable(CheckId::kGukIdDerivation, "no GMK-ID in the message; recovered GMK-ID " +
-                                                   (v.gmk_id ? Hex32(*v.gmk_id) : std::string("?")) +
+                                                   (v.gmk_id ? HexU32(*v.gmk_id) : std::string("?")) +
                                                    " (cross-checked by FLOW.SAME_GMK)");
   }
 }
@@ -490,7 +484,7 @@ void CheckKeyParamsContent(Context& x, const KeyParameters& kp) {
            std::string("key type ") + KeyPurposeName(kp.key_type), "GMK (0)", Num(kp.key_type));
   bool valid = (kp.status & kKeyStatusValid) != 0;
   c.Expect(valid, CheckId::kKeyParamsStatus, valid ? "status valid" : "status does not mark the key valid (revoked)",
-           "valid bit set", Hex32(kp.status));
+           "valid bit set", HexU32(kp.status));
   std::optional<uint64_t> now = options.now_ntp_seconds ? options.now_ntp_seconds : x.v.t_ntp_seconds;
   if (!now) {
     c.NotApplicable(CheckId::kKeyParamsTimes, "no time to compare against");
@@ -534,7 +528,7 @@ void CheckKeyParams(Context& x) {
       c.Blocked(CheckId::kKeyParamsDecrypt, {CheckId::kSakkeDecap}, "the GMK was not recovered", "decryptable",
                 "no key");
     } else if (prot->dppk_id != x.m.hdr.csb_id) {
-      c.Fail(CheckId::kKeyParamsDecrypt, "DPPK-ID is not the CSB-ID", Hex32(x.m.hdr.csb_id), Hex32(prot->dppk_id));
+      c.Fail(CheckId::kKeyParamsDecrypt, "DPPK-ID is not the CSB-ID", HexU32(x.m.hdr.csb_id), HexU32(prot->dppk_id));
     } else if (auto kp = DecryptKeyParameters(*prot, v.gmk->span()); kp.ok()) {
       v.key_params = *kp;
       c.Pass(CheckId::kKeyParamsDecrypt, "AES-128-GCM tag valid under the DPCK");

@@ -27,8 +27,6 @@ Json Named(uint8_t value, std::string_view name) {
   return Json{{"value", value}, {"name", std::string(name)}};
 }
 
-std::string Hex32(uint32_t value) { return ToHex(FixedBigEndian(value, 4)); }
-
 Json Purpose(uint32_t key_id) {
   uint8_t tag = PurposeTag(key_id);
   return Named(tag, KeyPurposeName(tag));
@@ -54,7 +52,7 @@ Json HdrJson(const Message& m) {
   j["next_payload"] = Named(first, PayloadTypeName(first));
   j["v_flag"] = h.v_flag;
   j["prf_func"] = Named(h.prf_func, PrfFuncName(h.prf_func));
-  j["csb_id"] = Hex32(h.csb_id);
+  j["csb_id"] = HexU32(h.csb_id);
   j["csb_id_purpose"] = Purpose(h.csb_id);
   j["cs_count"] = h.cs_count();
   uint8_t map_type = static_cast<uint8_t>(h.map_type());
@@ -62,7 +60,7 @@ Json HdrJson(const Message& m) {
   Json map = Json::array();
   if (const auto* srtp = std::get_if<SrtpIdMap>(&h.cs_id_map)) {
     for (const SrtpIdEntry& e : srtp->entries) {
-      map.push_back(Json{{"policy_no", e.policy_no}, {"ssrc", Hex32(e.ssrc)}, {"roc", e.roc}});
+      map.push_back(Json{{"policy_no", e.policy_no}, {"ssrc", HexU32(e.ssrc)}, {"roc", e.roc}});
     }
   } else if (const auto* generic = std::get_if<GenericIdMap>(&h.cs_id_map)) {
     for (const GenericIdEntry& e : generic->entries) {
@@ -74,10 +72,10 @@ Json HdrJson(const Message& m) {
       entry["session_data"] = ToHex(e.session_data);
       entry["spi"] = ToHex(e.spi);
       if (auto key_id = e.SpiKeyId()) {
-        entry["spi_key_id"] = Hex32(*key_id);
+        entry["spi_key_id"] = HexU32(*key_id);
         entry["spi_key_id_purpose"] = Purpose(*key_id);
       }
-      if (auto guk_id = e.SpiGukId()) entry["spi_guk_id"] = Hex32(*guk_id);
+      if (auto guk_id = e.SpiGukId()) entry["spi_guk_id"] = HexU32(*guk_id);
       map.push_back(std::move(entry));
     }
   }
@@ -104,7 +102,7 @@ Json ProtectedPayloadJson(const ProtectedPayload& p, size_t start) {
   j["sequence_number"] = p.sequence_number;
   j["algorithm"] = Named(p.algorithm, p.algorithm == 1 ? "AES-128-GCM" : "");
   j["iv"] = ToHex(p.iv);
-  j["dppk_id"] = Hex32(p.dppk_id);
+  j["dppk_id"] = HexU32(p.dppk_id);
   j["dppk_id_purpose"] = Purpose(p.dppk_id);
   j["associated_data_length"] = kProtectedPayloadAadSize;
   j["payload_iei"] = p.payload_iei;

@@ -6,12 +6,13 @@
 #include <openssl/evp.h>
 
 #include "crypto/kdf.h"
+#include "crypto/openssl_ptr.h"
 #include "mikey/codec.h"
 
 namespace mcx::mikey {
 namespace {
 
-using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
+using CipherCtx = ossl::UniquePtr<EVP_CIPHER_CTX>;
 
 Status CheckAlgorithm(const ProtectedPayload& payload) {
   if (payload.algorithm == kAlgorithmAes128Gcm) return Status::Ok();
@@ -22,7 +23,7 @@ Status CheckAlgorithm(const ProtectedPayload& payload) {
 // Sets up AES-128-GCM with the protected payload's 16-octet IV (not the
 // usual 12) and feeds the associated data.
 Result<CipherCtx> StartGcm(bool encrypt, const SecretBytes& dpck, const ProtectedPayload& payload) {
-  CipherCtx ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
+  CipherCtx ctx(EVP_CIPHER_CTX_new());
   if (!ctx) return Error(ErrorCode::kInternal, "EVP_CIPHER_CTX_new failed");
   int (*init)(EVP_CIPHER_CTX*, const EVP_CIPHER*, ENGINE*, const unsigned char*,
               const unsigned char*) = encrypt ? EVP_EncryptInit_ex : EVP_DecryptInit_ex;

@@ -3,23 +3,14 @@
 #include "mikey/byte_writer.h"
 
 namespace mcx::mikey {
-namespace {
-
-uint32_t ReadU32(const Bytes& bytes, size_t at) {
-  return static_cast<uint32_t>(bytes[at]) << 24 | static_cast<uint32_t>(bytes[at + 1]) << 16 |
-         static_cast<uint32_t>(bytes[at + 2]) << 8 | bytes[at + 3];
-}
-
-}  // namespace
-
 std::optional<uint32_t> GenericIdEntry::SpiKeyId() const {
   if (spi.size() != 4 && spi.size() != 8) return std::nullopt;
-  return ReadU32(spi, 0);
+  return BigEndianU32(ByteSpan(spi).first<4>());
 }
 
 std::optional<uint32_t> GenericIdEntry::SpiGukId() const {
   if (spi.size() != 8) return std::nullopt;
-  return ReadU32(spi, 4);
+  return BigEndianU32(ByteSpan(spi).subspan<4, 4>());
 }
 
 size_t CommonHeader::cs_count() const {

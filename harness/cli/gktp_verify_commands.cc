@@ -31,8 +31,6 @@ constexpr size_t kMaxProvisionFileSize = size_t{16} << 20;
 // T carries NTP seconds in 32 bits; a larger value would silently wrap.
 constexpr uint64_t kMaxTNtpSeconds = 0xffffffffu;
 
-std::string Hex32(uint32_t v) { return ToHex(FixedBigEndian(v, 4)); }
-
 // A key store from --store DIR (or an exported JSON file), or from a shim
 // `provision` request saved as JSON (--provision FILE): what a UE was given.
 Result<kms::KeyStore> OpenStore(const std::string& store, const std::string& provision) {
@@ -96,8 +94,8 @@ void AddVerify(CLI::App& group, CommandContext& ctx) {
         list.push_back(std::move(check));
       }
       out["checks"] = list;
-      if (v.gmk_id) out["gmk_id"] = Hex32(*v.gmk_id);
-      if (v.csb_id) out["guk_id"] = Hex32(*v.csb_id);
+      if (v.gmk_id) out["gmk_id"] = HexU32(*v.gmk_id);
+      if (v.csb_id) out["guk_id"] = HexU32(*v.csb_id);
       if (v.sender_uri) out["sender"] = *v.sender_uri;
       if (v.t_ntp_seconds) out["t_ntp_seconds"] = *v.t_ntp_seconds;
       if (v.key_params) out["key_params"] = mikey::KeyParametersJson(*v.key_params);
@@ -116,7 +114,7 @@ void AddVerify(CLI::App& group, CommandContext& ctx) {
         if (c.not_evaluated()) *ctx.out << " (not evaluated: " << c.blocked_by << " failed)";
         *ctx.out << "\n";
       }
-      if (v.gmk_id) *ctx.out << "GMK-ID " << Hex32(*v.gmk_id) << "\n";
+      if (v.gmk_id) *ctx.out << "GMK-ID " << HexU32(*v.gmk_id) << "\n";
       if (f->reveal && v.gmk) *ctx.out << "GMK " << ToHex(v.gmk->span()) << "\n";
       *ctx.out << (v.accepted() ? "accepted" : "rejected") << "\n";
     }

@@ -58,12 +58,6 @@ std::string RejectionText(const std::string& reason, const std::string& reason_c
   return reason + (reason_code.empty() ? "" : " [" + reason_code + "]");
 }
 
-std::string Hex32(uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%08x", v);
-  return buf;
-}
-
 // ---------------------------------------------------------------- the world
 
 struct World {
@@ -295,8 +289,7 @@ std::pair<SecretBytes, uint32_t> HarnessGroupKey(const World& w, const Scenario&
   SecretBytes gmk = kms::DrbgOctets(key.span(), AsSpan(s.id + "|gmk"), 16);
   SecretBytes id_octets = kms::DrbgOctets(key.span(), AsSpan(s.id + "|gmk-id"), 4);
   // The purpose tag (top 4 bits) of a GMK-ID is 0.
-  uint32_t gmk_id = (static_cast<uint32_t>(id_octets.data()[0]) << 24 | id_octets.data()[1] << 16 |
-                     id_octets.data()[2] << 8 | id_octets.data()[3]) & 0x0fffffffu;
+  uint32_t gmk_id = BigEndianU32(id_octets.span().first<4>()) & 0x0fffffffu;
   return {std::move(gmk), gmk_id};
 }
 
@@ -314,8 +307,7 @@ std::pair<Bytes, uint32_t> ExistingGroupKey(const World& w, const scenario::Grou
   SecretBytes octets = kms::DrbgOctets(key.span(), AsSpan(g.id), 20);
   Bytes gmk(octets.data(), octets.data() + 16);
   if (g.existing_gmk_hex) gmk = FromHex(*g.existing_gmk_hex).value();
-  uint32_t id = (static_cast<uint32_t>(octets.data()[16]) << 24 | octets.data()[17] << 16 | octets.data()[18] << 8 |
-                 octets.data()[19]) & 0x0fffffffu;
+  uint32_t id = BigEndianU32(octets.span().subspan<16, 4>()) & 0x0fffffffu;
   return {gmk, id};
 }
 
@@ -361,8 +353,8 @@ void CheckSameKey(CheckList& flow, const std::vector<const Verified*>& msgs,
       first_id = reference_key ? reference_key->second : *v.gmk_id;
     }
     if (gmk != *first || *v.gmk_id != *first_id) {
-      problem = m->record.to + " (step " + std::to_string(m->record.step) + ") got GMK-ID " + Hex32(*v.gmk_id) +
-                (gmk != *first ? " with a different GMK" : "") + "; expected GMK-ID " + Hex32(*first_id);
+      problem = m->record.to + " (step " + std::to_string(m->record.step) + ") got GMK-ID " + HexU32(*v.gmk_id) +
+                (gmk != *first ? " with a different GMK" : "") + "; expected GMK-ID " + HexU32(*first_id);
       break;
     }
   }
@@ -372,9 +364,9 @@ void CheckSameKey(CheckList& flow, const std::vector<const Verified*>& msgs,
   }
   flow.Expect(problem.empty(), CheckId::kFlowSameGmk,
               problem.empty() ? "all " + std::to_string(msgs.size()) + " recipients hold GMK-ID " +
-                                    (first_id ? Hex32(*first_id) : std::string("?"))
+                                    (first_id ? HexU32(*first_id) : std::string("?"))
                               : problem,
-              first_id ? Hex32(*first_id) : "", problem);
+              first_id ? HexU32(*first_id) : "", problem);
 }
 
 void CheckSigner(CheckList& flow, const std::vector<Verified>& msgs, const std::string& signer) {
@@ -834,7 +826,7 @@ void CaseRunner::RunUe() {
   auto expected_keys = SrtpKeysFromGmk(gmk.span(), gmk_id, req.srtp_cs_id, *hv.csb_id, req.srtp_rand);
   std::string problem;
   if (parsed->gmk_id != gmk_id) {
-    problem = "GMK-ID " + Hex32(parsed->gmk_id) + ", expected " + Hex32(gmk_id);
+    problem = "GMK-ID " + HexU32(parsed->gmk_id) + ", expected " + HexU32(gmk_id);
   } else if (!expected_keys.ok()) {
     problem = "harness could not derive SRTP keys: " + expected_keys.error().message();
   } else if (!ConstantTimeEquals(parsed->srtp_master_key, expected_keys->master_key.span())) {
@@ -843,8 +835,8 @@ void CaseRunner::RunUe() {
     problem = "SRTP master salt differs from TS 33.180 7.4 derivation";
   }
   flow_.Expect(problem.empty(), CheckId::kUeAccept,
-               problem.empty() ? "accepted; GMK-ID " + Hex32(gmk_id) + " and SRTP master key/salt match" : problem,
-               "GMK-ID " + Hex32(gmk_id) + " and matching SRTP keys", problem);
+               problem.empty() ? "accepted; GMK-ID " + HexU32(gmk_id) + " and SRTP master key/salt match" : problem,
+               "GMK-ID " + HexU32(gmk_id) + " and matching SRTP keys", problem);
 }
 
 // ---------------------------------------------------------------- controls
@@ -900,7 +892,7 @@ bool CaseRunner::RunUeControl(const Party& sender, const Party& ue, int step, ui
   auto answer = Ask<shim::DeliverGktpCall>(req);
   if (!answer) return false;
   if (answer->accepted) {
-    r_.control = {ControlStatus::kAccepted, "accepted the valid twin (GMK-ID " + Hex32(answer->gmk_id) + ")"};
+    r_.control = {ControlStatus::kAccepted, "accepted the valid twin (GMK-ID " + HexU32(answer->gmk_id) + ")"};
   } else {
     r_.control = {ControlStatus::kRejected,
                   "rejected the valid twin: " + RejectionText(answer->reason, answer->reason_code)};

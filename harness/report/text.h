@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "crypto/utf8.h"
 #include "harness/engine/result.h"
 #include "mikey/checks.h"
 
@@ -20,11 +21,6 @@ namespace mcx::report {
 enum class RunState { kRunning, kFinished, kInterrupted };
 const char* RunStateName(RunState state);  // "running", "finished", "interrupted"
 RunState RunStateOf(const engine::RunResult& run);  // finished or interrupted
-
-// Decodes one UTF-8 sequence at `text[pos]`. Returns its length and sets
-// `*code_point`, or returns 0 for an invalid, overlong, surrogate or
-// truncated sequence.
-size_t DecodeUtf8(std::string_view text, size_t pos, char32_t* code_point);
 
 // A document made of pre-rendered parts: head, the parts joined by
 // `separator`, tail. Writers stream the pieces instead of building one

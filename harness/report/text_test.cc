@@ -20,26 +20,6 @@ bool HasRawControl(const std::string& text, bool allow_newline) {
   return false;
 }
 
-TEST(Utf8Test, DecodesValidSequencesAndRejectsInvalidOnes) {
-  char32_t cp = 0;
-  EXPECT_EQ(DecodeUtf8("A", 0, &cp), 1u);
-  EXPECT_EQ(cp, U'A');
-  EXPECT_EQ(DecodeUtf8("\xc3\xa9", 0, &cp), 2u);
-  EXPECT_EQ(cp, U'\u00e9');
-  EXPECT_EQ(DecodeUtf8("\xe2\x82\xac", 0, &cp), 3u);
-  EXPECT_EQ(cp, U'\u20ac');
-  EXPECT_EQ(DecodeUtf8("\xf0\x9f\x98\x80", 0, &cp), 4u);
-  EXPECT_EQ(cp, U'\U0001f600');
-  EXPECT_EQ(DecodeUtf8("\xc0\xaf", 0, &cp), 0u);          // overlong '/'
-  EXPECT_EQ(DecodeUtf8("\xe0\x80\xaf", 0, &cp), 0u);      // overlong
-  EXPECT_EQ(DecodeUtf8("\xed\xa0\x80", 0, &cp), 0u);      // surrogate
-  EXPECT_EQ(DecodeUtf8("\xf4\x90\x80\x80", 0, &cp), 0u);  // > U+10FFFF
-  EXPECT_EQ(DecodeUtf8("\xe2\x82", 0, &cp), 0u);          // truncated
-  EXPECT_EQ(DecodeUtf8("\x80", 0, &cp), 0u);              // lone continuation
-  EXPECT_EQ(DecodeUtf8("\xff", 0, &cp), 0u);
-  EXPECT_EQ(DecodeUtf8("", 0, &cp), 0u);
-}
-
 TEST(Utf8Test, SanitizeKeepsValidTextAndEscapesInvalidOctets) {
   EXPECT_EQ(SanitizeUtf8("\xc3\xa9t\xc3\xa9 <&> \x01"), "\xc3\xa9t\xc3\xa9 <&> \x01");
   EXPECT_EQ(SanitizeUtf8("a\xff" "b\xc0\xaf"), "a\\xffb\\xc0\\xaf");

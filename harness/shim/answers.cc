@@ -140,7 +140,7 @@ json ToJson(const DeliverAnswer& a) {
     return j;
   }
   return {{"accepted", true},
-          {"gmk_id", Hex32(a.gmk_id)},
+          {"gmk_id", HexU32(a.gmk_id)},
           {"srtp_master_key", ToHex(a.srtp_master_key)},
           {"srtp_master_salt", ToHex(a.srtp_master_salt)}};
 }

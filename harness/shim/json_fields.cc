@@ -73,12 +73,6 @@ Result<const json*> Fields::Object(const std::string& key) const {
   return &v;
 }
 
-std::string Hex32(uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%08x", v);
-  return buf;
-}
-
 uint32_t U32(const Bytes& four_octets) {
   uint32_t value = 0;
   // Callers pass Hex(..., 4); a shorter input reads as 0, never past the end.

@@ -42,8 +42,7 @@ class Fields {
   std::string prefix_;
 };
 
-// A 32-bit key ID as 8 lowercase hex digits, and back from 4 octets.
-std::string Hex32(uint32_t v);
+// A 32-bit key ID from its 4 octets (HexU32 in crypto/bytes.h writes it).
 uint32_t U32(const Bytes& four_octets);
 
 }  // namespace mcx::shim

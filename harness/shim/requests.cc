@@ -98,7 +98,7 @@ json ToJson(const RegroupRequest& r) {
     }
     json item = {{"id", g.id}, {"domain", g.domain}, {"members", members}};
     if (g.gmk) item["gmk"] = ToHex(*g.gmk);
-    if (g.gmk_id) item["gmk_id"] = Hex32(*g.gmk_id);
+    if (g.gmk_id) item["gmk_id"] = HexU32(*g.gmk_id);
     groups.push_back(item);
   }
   json clock = json::object();
