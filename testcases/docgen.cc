@@ -69,7 +69,7 @@ std::string OutcomeCell(const Scenario& s) {
 }
 
 // What the engine delivers first as the case's positive control
-// (harness/engine/engine.cc, RunUeControl and RunPartnerControl).
+// (harness/engine/controls.cc, RunUeControl and RunPartnerControl).
 std::string ControlCell(const Scenario& s) {
   if (s.expect.outcome != scenario::Expectation::Outcome::kReject || s.role == SutRole::kPrimaryGms) return "—";
   if (s.role == SutRole::kPartnerGms) return "valid step-7 GKTP from the primary GMS";
@@ -237,7 +237,7 @@ std::string RenderChecksDoc(const std::vector<Scenario>& cases) {
   out << kGeneratedNotice << "\n# Checks\n\n"
       << "Every verdict mcxtest gives is reported under one of these check IDs. Per-message checks come from "
          "the GKTP verifier (`mikey/gktp_verifier.cc`), run for the recipient of every key payload; flow checks "
-         "come from the scenario engine (`harness/engine/engine.cc`) and judge the whole run.\n\n"
+         "come from the scenario engine (`harness/engine/flow_checks.cc` and the role drivers `harness/engine/*_driver.cc`) and judge the whole run.\n\n"
          "**Killed by** names the deliberately broken builds of the reference SUT "
          "(`reference_sut --defect NAME`) that the suite must catch with this check: "
          "`//testcases:mutation_test` runs the suite against each and requires every one to be caught "
