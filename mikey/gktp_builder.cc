@@ -73,30 +73,16 @@ Result<std::shared_ptr<const sakke::PreparedPublicKey>> GktpBuilder::PublicKeyFo
   return prepared;
 }
 
-Result<BuiltGktp> GktpBuilder::Build(const GktpSpec& spec) const {
+namespace {
+
+CommonHeader HeaderOf(const GktpSpec& spec, uint32_t csb_id) {
   const Deviations& dev = spec.deviations;
-  if (spec.gmk.size() != 16) return InvalidArgument("GMK must be 16 octets, got " + std::to_string(spec.gmk.size()));
-  // T holds 32-bit NTP seconds: a larger clock would wrap to another time.
-  if (spec.ntp_seconds > 0xffffffffu) {
-    return InvalidArgument("T: " + std::to_string(spec.ntp_seconds) + " NTP seconds do not fit in 32 bits");
-  }
-
-  // Key periods follow each party's own KMS; a deviation can freeze them.
-  MCX_ASSIGN_OR_RETURN(uint64_t sender_period, PeriodOf(store_, spec.sender.kms_uri, spec.ntp_seconds));
-  MCX_ASSIGN_OR_RETURN(uint64_t recipient_period, PeriodOf(store_, spec.recipient.kms_uri, spec.ntp_seconds));
-  if (dev.uid_key_period_no) sender_period = recipient_period = *dev.uid_key_period_no;
-
-  BuiltGktp built;
-  std::string salt_uri = dev.guk_salt_uri.value_or(spec.recipient.uri);
-  MCX_ASSIGN_OR_RETURN(uint32_t guk_id, GukIdFromGmkId(spec.gmk.span(), spec.gmk_id, salt_uri));
-  built.csb_id = dev.csb_id.value_or(guk_id);
-
-  Message m;
-  m.hdr.version = dev.version.value_or(kMikeyVersion);
-  m.hdr.data_type = dev.data_type.value_or(kDataTypeSakkeMessage);
-  m.hdr.v_flag = dev.v_flag;
-  m.hdr.prf_func = dev.prf_func.value_or(kPrfHmacSha256);
-  m.hdr.csb_id = built.csb_id;
+  CommonHeader hdr;
+  hdr.version = dev.version.value_or(kMikeyVersion);
+  hdr.data_type = dev.data_type.value_or(kDataTypeSakkeMessage);
+  hdr.v_flag = dev.v_flag;
+  hdr.prf_func = dev.prf_func.value_or(kPrfHmacSha256);
+  hdr.csb_id = csb_id;
   if (spec.cs_map == CsMapMode::kGenericId) {
     GenericIdEntry entry;
     entry.cs_id = spec.cs_id;
@@ -104,36 +90,44 @@ Result<BuiltGktp> GktpBuilder::Build(const GktpSpec& spec) const {
     entry.policy_numbers = {0};
     entry.spi = U32(spec.gmk_id);
     if (!dev.spi_without_guk_id) {
-      Bytes guk = U32(built.csb_id);
+      Bytes guk = U32(csb_id);
       entry.spi.insert(entry.spi.end(), guk.begin(), guk.end());
     }
-    m.hdr.cs_id_map = GenericIdMap{{entry}};
+    hdr.cs_id_map = GenericIdMap{{entry}};
   } else {
-    m.hdr.cs_id_map = EmptyMap{};
+    hdr.cs_id_map = EmptyMap{};
   }
+  return hdr;
+}
 
-  if (!dev.omit_t) {
-    TimestampPayload t;
-    t.ts_type = dev.ts_type.value_or(TsType::kNtpUtc);
-    t.value = t.ts_type == TsType::kCounter ? (spec.ntp_seconds & 0xffffffffu) : spec.ntp_seconds << 32;
-    m.payloads.push_back(Payload{t});
-  }
+Payload TimestampOf(const GktpSpec& spec) {
+  TimestampPayload t;
+  t.ts_type = spec.deviations.ts_type.value_or(TsType::kNtpUtc);
+  t.value = t.ts_type == TsType::kCounter ? (spec.ntp_seconds & 0xffffffffu) : spec.ntp_seconds << 32;
+  return Payload{t};
+}
 
+Result<RandPayload> RandOf(const GktpSpec& spec) {
   RandPayload rand;
   if (spec.rand) {
     rand.rand = *spec.rand;
   } else {
     MCX_ASSIGN_OR_RETURN(rand.rand, RandomBytes(16));
   }
-  if (dev.rand_length) rand.rand.resize(*dev.rand_length, 0x5a);
-  built.rand = rand.rand;
-  m.payloads.push_back(Payload{rand});
+  if (spec.deviations.rand_length) rand.rand.resize(*spec.deviations.rand_length, 0x5a);
+  return rand;
+}
 
+// IDRi and IDRr (URIs, or UIDs under identity hiding), then IDRkmsi and
+// IDRkmsr, each unless a deviation omits or replaces it.
+Status AppendIdentities(const kms::KeyLookup& store, const GktpSpec& spec, uint64_t sender_period,
+                        uint64_t recipient_period, Message& m) {
+  const Deviations& dev = spec.deviations;
   std::string claimed_recipient = dev.idrr_uri.value_or(spec.recipient.uri);
   if (spec.identity_hiding) {
-    MCX_ASSIGN_OR_RETURN(Bytes sender_uid, UidOf(store_, spec.sender.uri, spec.sender.kms_uri, sender_period));
+    MCX_ASSIGN_OR_RETURN(Bytes sender_uid, UidOf(store, spec.sender.uri, spec.sender.kms_uri, sender_period));
     MCX_ASSIGN_OR_RETURN(Bytes recipient_uid,
-                         UidOf(store_, claimed_recipient, spec.recipient.kms_uri, recipient_period));
+                         UidOf(store, claimed_recipient, spec.recipient.kms_uri, recipient_period));
     if (!dev.omit_idri) m.payloads.push_back(Idr(static_cast<uint8_t>(IdRole::kIdruidi), spec.uid_id_type, sender_uid));
     if (!dev.omit_idrr) {
       m.payloads.push_back(Idr(static_cast<uint8_t>(IdRole::kIdruidr), spec.uid_id_type, recipient_uid));
@@ -152,16 +146,65 @@ Result<BuiltGktp> GktpBuilder::Build(const GktpSpec& spec) const {
     m.payloads.push_back(Idr(static_cast<uint8_t>(IdRole::kIdrkmsr), kIdTypeUri,
                              ToBytes(dev.idr_kmsr.value_or(spec.recipient.kms_uri))));
   }
+  return Status::Ok();
+}
 
-  if (spec.include_sp) {
-    SpPayload sp;
-    sp.policy_no = 0;
-    sp.prot_type = 0;
-    sp.params = dev.sp_params.value_or(DefaultGroupPolicy());
-    m.payloads.push_back(Payload{sp});
+Payload SecurityPolicyOf(const GktpSpec& spec) {
+  SpPayload sp;
+  sp.policy_no = 0;
+  sp.prot_type = 0;
+  sp.params = spec.deviations.sp_params.value_or(DefaultGroupPolicy());
+  return Payload{sp};
+}
+
+// The key-parameters general extension, in clear or AES-128-GCM protected
+// under the GMK (or a deviation's key), its DPPK-ID the message's CSB-ID.
+Result<Payload> KeyParametersOf(const GktpSpec& spec, uint32_t csb_id) {
+  GeneralExtPayload ext;
+  ext.type = kExtTypeKeyParameters;
+  if (spec.key_params.form == KeyParamsForm::kClear) {
+    ext.content = ClearKeyParameters{spec.key_params.params};
+    return Payload{ext};
   }
+  ProtectedPayload header;
+  header.date_time = spec.key_params.date_time;
+  header.payload_id = spec.key_params.payload_id;
+  header.sequence_number = spec.key_params.sequence_number;
+  header.algorithm = kAlgorithmAes128Gcm;
+  header.dppk_id = csb_id;
+  if (spec.key_params.iv) {
+    header.iv = *spec.key_params.iv;
+  } else {
+    MCX_ASSIGN_OR_RETURN(Bytes iv, RandomBytes(kProtectedPayloadIvSize));
+    std::copy(iv.begin(), iv.end(), header.iv.begin());
+  }
+  const auto& key_deviation = spec.deviations.key_params_key;
+  ByteSpan key = key_deviation ? ByteSpan(*key_deviation) : spec.gmk.span();
+  MCX_ASSIGN_OR_RETURN(ProtectedPayload protected_payload, EncryptKeyParameters(spec.key_params.params, key, header));
+  ext.content = protected_payload;
+  return Payload{ext};
+}
 
-  // SAKKE to the recipient (or, as a deviation, to someone else).
+// A classic bug as a deviation: signing the message with a zeroed signature
+// field instead of the span up to the signature value.
+Result<Bytes> SignWholeMessage(const kms::KeyLookup& store, const Message& m, const GktpParty& signer,
+                               uint64_t ntp_seconds, std::optional<ByteSpan> j) {
+  MCX_ASSIGN_OR_RETURN(Bytes wire, Serialize(m));
+  MCX_ASSIGN_OR_RETURN(uint64_t period, PeriodOf(store, signer.kms_uri, ntp_seconds));
+  MCX_ASSIGN_OR_RETURN(kms::SharedKeySet keys, store.KeySet(signer.kms_uri, signer.uri, period));
+  MCX_ASSIGN_OR_RETURN(kms::KmsPublicParams kms, store.Kms(signer.kms_uri));
+  MCX_ASSIGN_OR_RETURN(Bytes signature, eccsi::Sign(kms.kpak, keys->user_id, keys->user_signing_key.span(),
+                                                    keys->user_pub_token, wire, j));
+  std::copy(signature.begin(), signature.end(), wire.end() - static_cast<ptrdiff_t>(kEccsiSignatureSize));
+  return wire;
+}
+
+}  // namespace
+
+// SAKKE to the recipient (or, as a deviation, to someone else), then
+// SAKKE-to-self in a general extension when asked for.
+Status GktpBuilder::AppendSakke(const GktpSpec& spec, uint64_t sender_period, Message& m) const {
+  const Deviations& dev = spec.deviations;
   const GktpParty& sakke_target = dev.encrypt_to ? *dev.encrypt_to : spec.recipient;
   MCX_ASSIGN_OR_RETURN(uint64_t target_period, PeriodOf(store_, sakke_target.kms_uri, spec.ntp_seconds));
   if (dev.uid_key_period_no) target_period = *dev.uid_key_period_no;
@@ -172,45 +215,49 @@ Result<BuiltGktp> GktpBuilder::Build(const GktpSpec& spec) const {
   sakke.id_scheme = dev.sakke_id_scheme.value_or(2);
   MCX_ASSIGN_OR_RETURN(sakke.data, target_key->Encapsulate(target_uid, spec.gmk.span()));
   m.payloads.push_back(Payload{sakke});
+  if (!spec.sakke_to_self) return Status::Ok();
+  const GktpParty& self_target = dev.self_encrypt_to ? *dev.self_encrypt_to : spec.sender;
+  MCX_ASSIGN_OR_RETURN(Bytes self_uid, UidOf(store_, self_target.uri, self_target.kms_uri, sender_period));
+  MCX_ASSIGN_OR_RETURN(auto self_key, PublicKeyFor(self_target.kms_uri));
+  SakkePayload self;
+  MCX_ASSIGN_OR_RETURN(self.data, self_key->Encapsulate(self_uid, spec.gmk.span()));
+  GeneralExtPayload ext;
+  ext.type = kExtTypeSakkeToSelf;
+  ext.content = self;
+  m.payloads.push_back(Payload{ext});
+  return Status::Ok();
+}
 
-  if (spec.sakke_to_self) {
-    const GktpParty& self_target = dev.self_encrypt_to ? *dev.self_encrypt_to : spec.sender;
-    MCX_ASSIGN_OR_RETURN(Bytes self_uid, UidOf(store_, self_target.uri, self_target.kms_uri, sender_period));
-    MCX_ASSIGN_OR_RETURN(auto self_key, PublicKeyFor(self_target.kms_uri));
-    SakkePayload self;
-    MCX_ASSIGN_OR_RETURN(self.data, self_key->Encapsulate(self_uid, spec.gmk.span()));
-    GeneralExtPayload ext;
-    ext.type = kExtTypeSakkeToSelf;
-    ext.content = self;
-    m.payloads.push_back(Payload{ext});
+Result<BuiltGktp> GktpBuilder::Build(const GktpSpec& spec) const {
+  const Deviations& dev = spec.deviations;
+  if (spec.gmk.size() != 16) return InvalidArgument("GMK must be 16 octets, got " + std::to_string(spec.gmk.size()));
+  // T holds 32-bit NTP seconds: a larger clock would wrap to another time.
+  if (spec.ntp_seconds > 0xffffffffu) {
+    return InvalidArgument("T: " + std::to_string(spec.ntp_seconds) + " NTP seconds do not fit in 32 bits");
   }
+  // Key periods follow each party's own KMS; a deviation can freeze them.
+  MCX_ASSIGN_OR_RETURN(uint64_t sender_period, PeriodOf(store_, spec.sender.kms_uri, spec.ntp_seconds));
+  MCX_ASSIGN_OR_RETURN(uint64_t recipient_period, PeriodOf(store_, spec.recipient.kms_uri, spec.ntp_seconds));
+  if (dev.uid_key_period_no) sender_period = recipient_period = *dev.uid_key_period_no;
 
+  BuiltGktp built;
+  std::string salt_uri = dev.guk_salt_uri.value_or(spec.recipient.uri);
+  MCX_ASSIGN_OR_RETURN(uint32_t guk_id, GukIdFromGmkId(spec.gmk.span(), spec.gmk_id, salt_uri));
+  built.csb_id = dev.csb_id.value_or(guk_id);
+
+  Message m;
+  m.hdr = HeaderOf(spec, built.csb_id);
+  if (!dev.omit_t) m.payloads.push_back(TimestampOf(spec));
+  MCX_ASSIGN_OR_RETURN(RandPayload rand, RandOf(spec));
+  built.rand = rand.rand;
+  m.payloads.push_back(Payload{rand});
+  MCX_RETURN_IF_ERROR(AppendIdentities(store_, spec, sender_period, recipient_period, m));
+  if (spec.include_sp) m.payloads.push_back(SecurityPolicyOf(spec));
+  MCX_RETURN_IF_ERROR(AppendSakke(spec, sender_period, m));
   if (spec.key_params.form != KeyParamsForm::kNone) {
-    GeneralExtPayload ext;
-    ext.type = kExtTypeKeyParameters;
-    if (spec.key_params.form == KeyParamsForm::kClear) {
-      ext.content = ClearKeyParameters{spec.key_params.params};
-    } else {
-      ProtectedPayload header;
-      header.date_time = spec.key_params.date_time;
-      header.payload_id = spec.key_params.payload_id;
-      header.sequence_number = spec.key_params.sequence_number;
-      header.algorithm = kAlgorithmAes128Gcm;
-      header.dppk_id = built.csb_id;
-      if (spec.key_params.iv) {
-        header.iv = *spec.key_params.iv;
-      } else {
-        MCX_ASSIGN_OR_RETURN(Bytes iv, RandomBytes(kProtectedPayloadIvSize));
-        std::copy(iv.begin(), iv.end(), header.iv.begin());
-      }
-      ByteSpan key = dev.key_params_key ? ByteSpan(*dev.key_params_key) : spec.gmk.span();
-      MCX_ASSIGN_OR_RETURN(ProtectedPayload protected_payload,
-                           EncryptKeyParameters(spec.key_params.params, key, header));
-      ext.content = protected_payload;
-    }
-    m.payloads.push_back(Payload{ext});
+    MCX_ASSIGN_OR_RETURN(Payload ext, KeyParametersOf(spec, built.csb_id));
+    m.payloads.push_back(std::move(ext));
   }
-
   SignPayload sign;
   sign.s_type = dev.sign_type.value_or(kSignTypeEccsi);
   sign.signature.assign(kEccsiSignatureSize, 0);
@@ -220,16 +267,7 @@ Result<BuiltGktp> GktpBuilder::Build(const GktpSpec& spec) const {
   std::optional<ByteSpan> j;
   if (spec.eccsi_j) j = ByteSpan(*spec.eccsi_j);
   if (dev.sign_whole_message) {
-    // A classic bug: signing the message with a zeroed signature field instead
-    // of the span up to the signature value.
-    MCX_ASSIGN_OR_RETURN(Bytes wire, Serialize(m));
-    MCX_ASSIGN_OR_RETURN(uint64_t period, PeriodOf(store_, signer.kms_uri, spec.ntp_seconds));
-    MCX_ASSIGN_OR_RETURN(kms::SharedKeySet keys, store_.KeySet(signer.kms_uri, signer.uri, period));
-    MCX_ASSIGN_OR_RETURN(kms::KmsPublicParams kms, store_.Kms(signer.kms_uri));
-    MCX_ASSIGN_OR_RETURN(Bytes signature, eccsi::Sign(kms.kpak, keys->user_id, keys->user_signing_key.span(),
-                                                      keys->user_pub_token, wire, j));
-    std::copy(signature.begin(), signature.end(), wire.end() - static_cast<ptrdiff_t>(kEccsiSignatureSize));
-    built.wire = std::move(wire);
+    MCX_ASSIGN_OR_RETURN(built.wire, SignWholeMessage(store_, m, signer, spec.ntp_seconds, j));
   } else {
     MCX_ASSIGN_OR_RETURN(built.wire, SerializeAndSign(std::move(m), signer, spec.ntp_seconds, store_, j));
   }

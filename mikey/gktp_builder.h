@@ -108,6 +108,7 @@ class GktpBuilder {
 
  private:
   Result<std::shared_ptr<const sakke::PreparedPublicKey>> PublicKeyFor(const std::string& kms_uri) const;
+  Status AppendSakke(const GktpSpec& spec, uint64_t sender_period, Message& m) const;
   const kms::KeyLookup& store_;
   mutable std::mutex mu_;
   mutable std::map<std::string, std::shared_ptr<const sakke::PreparedPublicKey>> prepared_;

@@ -136,6 +136,36 @@ Json ExtensionJson(const GeneralExtPayload& p, size_t payload_offset, Json j) {
   return j;
 }
 
+Json PolicyParamsJson(const std::vector<PolicyParam>& policy) {
+  Json params = Json::array();
+  for (const PolicyParam& param : policy) {
+    Json pj;
+    pj["type"] = Named(param.type, SrtpPolicyParamName(param.type));
+    pj["value"] = ToHex(param.value);
+    if (param.value.size() == 1) {
+      pj["value_int"] = param.value[0];
+      std::string_view meaning = SrtpPolicyValueName(param.type, param.value[0]);
+      if (!meaning.empty()) pj["meaning"] = std::string(meaning);
+    }
+    params.push_back(std::move(pj));
+  }
+  return params;
+}
+
+void AddSignJson(Json& j, const SignPayload& p, size_t at, const Message& m) {
+  j["s_type"] = Named(p.s_type, SignTypeName(p.s_type));
+  j["signature_length"] = p.signature.size();
+  j["signature_offset"] = at + kSignatureOffset;
+  if (m.signed_length) {
+    j["signed_span"] = Json{{"offset", 0}, {"length", *m.signed_length}};
+  }
+  if (auto eccsi = p.Eccsi()) {
+    j["eccsi"] = Json{{"r", ToHex(eccsi->r)}, {"s", ToHex(eccsi->s)}, {"pvt", ToHex(eccsi->pvt)}};
+  } else {
+    j["signature"] = ToHex(p.signature);
+  }
+}
+
 Json PayloadJson(const Payload& payload, uint8_t next, const Message& m) {
   uint8_t type = static_cast<uint8_t>(payload.type());
   const size_t at = payload.offset;
@@ -177,33 +207,11 @@ Json PayloadJson(const Payload& payload, uint8_t next, const Message& m) {
           j["policy_no"] = p.policy_no;
           j["prot_type"] = Named(p.prot_type, ProtTypeName(p.prot_type));
           j["params_offset"] = at + kSpParamsOffset;
-          Json params = Json::array();
-          for (const PolicyParam& param : p.params) {
-            Json pj;
-            pj["type"] = Named(param.type, SrtpPolicyParamName(param.type));
-            pj["value"] = ToHex(param.value);
-            if (param.value.size() == 1) {
-              pj["value_int"] = param.value[0];
-              std::string_view meaning = SrtpPolicyValueName(param.type, param.value[0]);
-              if (!meaning.empty()) pj["meaning"] = std::string(meaning);
-            }
-            params.push_back(std::move(pj));
-          }
-          j["params"] = std::move(params);
+          j["params"] = PolicyParamsJson(p.params);
         } else if constexpr (std::is_same_v<T, SakkePayload>) {
           j.update(SakkeBodyJson(p, at + kSakkeDataOffset));
         } else if constexpr (std::is_same_v<T, SignPayload>) {
-          j["s_type"] = Named(p.s_type, SignTypeName(p.s_type));
-          j["signature_length"] = p.signature.size();
-          j["signature_offset"] = at + kSignatureOffset;
-          if (m.signed_length) {
-            j["signed_span"] = Json{{"offset", 0}, {"length", *m.signed_length}};
-          }
-          if (auto eccsi = p.Eccsi()) {
-            j["eccsi"] = Json{{"r", ToHex(eccsi->r)}, {"s", ToHex(eccsi->s)}, {"pvt", ToHex(eccsi->pvt)}};
-          } else {
-            j["signature"] = ToHex(p.signature);
-          }
+          AddSignJson(j, p, at, m);
         } else if constexpr (std::is_same_v<T, GeneralExtPayload>) {
           j = ExtensionJson(p, at, std::move(j));
         } else if constexpr (std::is_same_v<T, KemacPayload>) {
