@@ -506,7 +506,10 @@ void AddVerification(Builder& b, ByteSpan wire, const Message& msg, const WireSp
     const checks::CheckInfo& info = checks::Catalogue()[static_cast<size_t>(index)];
     ExpertId id = ExpertForCheck(info.check);
     if (id != ExpertId::kCheckFailed && !raised->insert(id).second) continue;
-    std::string message = r.id + " failed: " + r.detail;
+    // The registry's expert text says what is wrong in Wireshark's words;
+    // the check ID and detail say where to look.
+    std::string message = (info.expert != nullptr ? std::string(info.expert) : r.id + " failed") + " [" + r.id +
+                          "]: " + r.detail;
     if (!r.expected.empty() || !r.actual.empty()) {
       message += " (expected " + r.expected + ", got " + r.actual + ")";
     }

@@ -7,6 +7,7 @@
 #include "crypto/bytes.h"
 #include "gtest/gtest.h"
 #include "kms/key_store.h"
+#include "mikey/checks.h"
 #include "mikey/codec.h"
 #include "mikey/gktp_builder.h"
 #include "testdata/testdata.h"
@@ -234,6 +235,28 @@ TEST_F(VerifiedTest, PlainNtpTimestampFlaggedOnce) {
   int count = 0;
   for (const Expert& e : a.experts) count += e.id == ExpertId::kTNotNtpUtc;
   EXPECT_EQ(count, 1);
+}
+
+// A failed check's expert info says what is wrong in the check registry's
+// words (mikey/checks.def's expert column), then names the check.
+TEST_F(VerifiedTest, FailedCheckExpertUsesTheRegistryText) {
+  GktpSpec spec = Spec();
+  spec.deviations.rand_length = 8;
+  Annotation a = Run(Build(spec), kAlice);
+  const checks::CheckInfo* info = nullptr;
+  for (const auto& c : checks::Catalogue()) {
+    if (c.check == checks::CheckId::kRandLength) info = &c;
+  }
+  ASSERT_NE(info, nullptr);
+  ASSERT_NE(info->expert, nullptr);
+  int found = 0;
+  for (const Expert& e : a.experts) {
+    if (e.message.find("[RAND.LENGTH]") == std::string::npos) continue;
+    ++found;
+    EXPECT_EQ(e.id, ExpertId::kCheckFailed);
+    EXPECT_EQ(e.message.rfind(std::string(info->expert) + " [RAND.LENGTH]: ", 0), 0u) << e.message;
+  }
+  EXPECT_EQ(found, 1);
 }
 
 TEST_F(VerifiedTest, UnknownRecipientIsNotVerified) {

@@ -99,7 +99,7 @@ status="$(run_tshark -r "$bad" "${bad_keys[@]}" -T fields -e mcxmikey.sign.statu
 check "sign-whole-message: signature status" "invalid" "$status"
 expert="$(run_tshark -r "$bad" "${bad_keys[@]}" -q -z expert,error 2>>"$work/stderr.log")" || true
 check "-z expert lists the bad signature" "1" \
-  "$(grep -c 'SIGN.VALID failed' <<<"$expert" | sed 's/^[1-9][0-9]*$/1/' || true)"
+  "$(grep -c 'ECCSI signature does not verify \[SIGN.VALID\]' <<<"$expert" | sed 's/^[1-9][0-9]*$/1/' || true)"
 
 salt="$work/salt/$CASE_ID.pcap"
 salt_keys=(-o "mcxmikey.keystore:$work/salt/$CASE_ID.keystore.json")
@@ -112,7 +112,7 @@ check "guk-id-mismatch: GUK-ID mismatch expert info where the check fails" "$fai
 message="$(run_tshark -r "$salt" "${salt_keys[@]}" -Y mcxmikey.guk_id_mismatch -T fields \
   -e _ws.expert.message 2>>"$work/stderr.log" | head -1)" || true
 check "GUK-ID mismatch message names the check" "1" \
-  "$(grep -c 'GUKID.DERIVATION failed' <<<"$message" || true)"
+  "$(grep -c '\[GUKID.DERIVATION\]' <<<"$message" || true)"
 
 # Extensions 6 and 7 of PGMS-005, key parameters decrypted.
 kp="$work/kp/$KP_CASE_ID.pcap"
