@@ -20,6 +20,16 @@ uint64_t Fnv1a(std::string_view s, uint64_t h = 1469598103934665603ull) {
 
 }  // namespace
 
+kms::DomainConfig DomainConfigOf(uint64_t run_seed, const std::string& kms_uri, uint64_t key_period,
+                                 uint64_t key_period_offset) {
+  // Not the case: a domain's keys are a function of the run seed and the
+  // domain's definition alone (docs/performance.md, issue 18.3).
+  uint64_t h = Fnv1a(std::to_string(run_seed));
+  h = Fnv1a(kms_uri, h);
+  h = Fnv1a("|" + std::to_string(key_period) + "|" + std::to_string(key_period_offset), h);
+  return {kms_uri, key_period, key_period_offset, h};
+}
+
 Result<std::unique_ptr<World>> BuildWorld(const Scenario& s, const EngineOptions& o) {
   auto w = std::make_unique<World>();
   w->seed = o.seed;
@@ -31,17 +41,15 @@ Result<std::unique_ptr<World>> BuildWorld(const Scenario& s, const EngineOptions
                            std::to_string(s.options.step_advance_seconds) + ") passes " +
                            std::to_string(scenario::kMaxNtpSeconds) + " NTP seconds, which the T payload cannot hold");
   }
-  uint64_t case_seed = Fnv1a(s.id, Fnv1a(std::to_string(o.seed)));
   std::vector<std::string> mc_domains;
   for (const auto& [name, d] : s.domains) {
-    MCX_RETURN_IF_ERROR(w->store.CreateDomain(
-        {d.kms_uri, d.key_period, d.key_period_offset, Fnv1a(d.kms_uri, case_seed)}));
+    MCX_RETURN_IF_ERROR(w->store.CreateDomain(DomainConfigOf(o.seed, d.kms_uri, d.key_period, d.key_period_offset)));
     w->kms_of_domain[name] = d.kms_uri;
     mc_domains.push_back(d.kms_uri);
   }
   const auto* primary = s.FindDomain("primary");
   MCX_RETURN_IF_ERROR(
-      w->store.CreateDomain({kRogueKms, primary->key_period, primary->key_period_offset, Fnv1a(kRogueKms, case_seed)}));
+      w->store.CreateDomain(DomainConfigOf(o.seed, kRogueKms, primary->key_period, primary->key_period_offset)));
   // The MC domains trust each other; nobody trusts the rogue KMS.
   for (const auto& kms : mc_domains) {
     std::vector<std::string> others;
