@@ -55,6 +55,20 @@ Result<MasterSecrets> GenerateSecrets(const DomainConfig& config) {
   return s;
 }
 
+Result<std::pair<KmsCertificate, MasterSecrets>> DeriveDomain(const DomainConfig& config) {
+  MCX_ASSIGN_OR_RETURN(MasterSecrets secrets, GenerateSecrets(config));
+  KmsCertificate c;
+  c.role = CertificateRole::kRoot;
+  c.kms_uri = config.kms_uri;
+  c.user_key_period = config.user_key_period;
+  c.user_key_offset = config.user_key_offset;
+  c.parameter_set = 1;
+  MCX_ASSIGN_OR_RETURN(c.pub_auth_key, eccsi::KpakFromKsak(secrets.ksak.span()));
+  MCX_ASSIGN_OR_RETURN(c.pub_enc_key, sakke::PublicKeyFromMaster(secrets.z.span()));
+  MCX_RETURN_IF_ERROR(ValidateKmsCertificate(c));
+  return std::make_pair(std::move(c), std::move(secrets));
+}
+
 Status CheckSecretsMatch(const MasterSecrets& s, const KmsCertificate& c, const std::string& where) {
   auto kpak = eccsi::KpakFromKsak(s.ksak.span());
   if (!kpak.ok()) return Error(ErrorCode::kCrypto, where + ": ksak: " + kpak.error().message());

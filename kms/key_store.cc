@@ -57,6 +57,12 @@ KeyStore::~KeyStore() = default;
 
 KeyStore KeyStore::InMemory() { return KeyStore(std::make_unique<State>()); }
 
+KeyStore KeyStore::InMemory(std::shared_ptr<KeyMaterialCache> cache) {
+  auto state = std::make_unique<State>();
+  state->cache = std::move(cache);
+  return KeyStore(std::move(state));
+}
+
 const std::string& KeyStore::directory() const { return state_->dir; }
 
 Status KeyStore::CreateDomain(const DomainConfig& config) {
@@ -69,17 +75,15 @@ Status KeyStore::CreateDomain(const DomainConfig& config) {
     }
   }
   Domain d;
-  MCX_ASSIGN_OR_RETURN(MasterSecrets secrets, GenerateSecrets(config));
-  KmsCertificate& c = d.certificate;
-  c.role = CertificateRole::kRoot;
-  c.kms_uri = config.kms_uri;
-  c.user_key_period = config.user_key_period;
-  c.user_key_offset = config.user_key_offset;
-  c.parameter_set = 1;
-  MCX_ASSIGN_OR_RETURN(c.pub_auth_key, eccsi::KpakFromKsak(secrets.ksak.span()));
-  MCX_ASSIGN_OR_RETURN(c.pub_enc_key, sakke::PublicKeyFromMaster(secrets.z.span()));
-  MCX_RETURN_IF_ERROR(ValidateKmsCertificate(c));
-  d.secrets = std::move(secrets);
+  if (state_->cache && config.seed) {
+    MCX_ASSIGN_OR_RETURN(d.shared, state_->cache->impl_->Domain(config));
+    d.certificate = d.shared->certificate;
+    d.secrets = d.shared->secrets;
+  } else {
+    MCX_ASSIGN_OR_RETURN(auto derived, DeriveDomain(config));
+    d.certificate = std::move(derived.first);
+    d.secrets = std::move(derived.second);
+  }
   std::lock_guard lock(state_->mu);
   MCX_RETURN_IF_ERROR(WriteDomain(*state_, d));
   state_->domains.emplace(config.kms_uri, std::move(d));
@@ -127,6 +131,7 @@ Status KeyStore::ImportKeySet(const KmsKeySet& key_set) {
 Result<KmsKeySet> KeyStore::Provision(std::string_view kms_uri, std::string_view identity, uint64_t key_period_no) {
   KmsCertificate certificate;
   MasterSecrets secrets;
+  std::shared_ptr<const SharedDomain> shared;
   {
     std::lock_guard lock(state_->mu);
     MCX_ASSIGN_OR_RETURN(Domain * d, state_->Find(kms_uri));
@@ -135,19 +140,28 @@ Result<KmsKeySet> KeyStore::Provision(std::string_view kms_uri, std::string_view
       return InvalidArgument("KMS '" + std::string(kms_uri) +
                              "' has no master secrets in this store (public only): it cannot issue key sets");
     }
-    certificate = d->certificate;
-    secrets = *d->secrets;
+    shared = d->shared;
+    if (!shared) {
+      certificate = d->certificate;
+      secrets = *d->secrets;
+    }
   }
-  MCX_ASSIGN_OR_RETURN(KmsKeySet issued, IssueKeySet(certificate, secrets, identity, key_period_no));
+  SharedKeySet issued;
+  if (shared) {
+    MCX_ASSIGN_OR_RETURN(issued, state_->cache->impl_->KeySet(*shared, identity, key_period_no, /*checked=*/true));
+  } else {
+    MCX_ASSIGN_OR_RETURN(KmsKeySet k, IssueKeySet(certificate, secrets, identity, key_period_no));
+    issued = std::make_shared<const KmsKeySet>(std::move(k));
+  }
   std::lock_guard lock(state_->mu);
   MCX_ASSIGN_OR_RETURN(Domain * d, state_->Find(kms_uri));
-  KeySetKey key{issued.user_uri, issued.key_period_no};
+  KeySetKey key{issued->user_uri, issued->key_period_no};
   if (auto it = d->stored.find(key); it != d->stored.end()) return *it->second;
   // Another process may have stored this key set since the store was
   // loaded: then its set wins and is what this caller gets too.
-  MCX_ASSIGN_OR_RETURN(KmsKeySet stored, PublishKeySet(*state_, d->certificate, issued));
+  MCX_ASSIGN_OR_RETURN(KmsKeySet stored, PublishKeySet(*state_, d->certificate, *issued));
   state_->issued_on_demand -= d->issued.erase(key);
-  d->stored.emplace(std::move(key), std::make_shared<const KmsKeySet>(stored));
+  d->stored.emplace(std::move(key), stored == *issued ? issued : std::make_shared<const KmsKeySet>(stored));
   return stored;
 }
 
@@ -227,6 +241,7 @@ Result<SharedKeySet> KeyStore::KeySet(std::string_view kms_uri, std::string_view
                                       uint64_t key_period_no) const {
   KmsCertificate certificate;
   MasterSecrets secrets;
+  std::shared_ptr<const SharedDomain> shared;
   const KeySetKey key{std::string(identity), key_period_no};
   {
     std::lock_guard lock(state_->mu);
@@ -241,8 +256,11 @@ Result<SharedKeySet> KeyStore::KeySet(std::string_view kms_uri, std::string_view
     if (state_->issued_on_demand >= state_->issue_limit) {
       return IssueLimitReached(identity, key_period_no, state_->issue_limit);
     }
-    certificate = d->certificate;
-    secrets = *d->secrets;
+    shared = d->shared;
+    if (!shared) {
+      certificate = d->certificate;
+      secrets = *d->secrets;
+    }
   }
   // Issued outside the lock: SAKKE key issue is the slow part. The
   // client-side checks are skipped here: the RSK's pairing costs as much as
@@ -253,8 +271,13 @@ Result<SharedKeySet> KeyStore::KeySet(std::string_view kms_uri, std::string_view
   // re-checks R = [r]([ID]P + Z), and a wrong SSK makes signatures that fail
   // under the KPAK. Provision() and loaded or imported sets are still fully
   // validated.
-  MCX_ASSIGN_OR_RETURN(KmsKeySet issued,
-                       IssueKeySet(certificate, secrets, identity, key_period_no, /*check_keys=*/false));
+  SharedKeySet issued;
+  if (shared) {
+    MCX_ASSIGN_OR_RETURN(issued, state_->cache->impl_->KeySet(*shared, identity, key_period_no, /*checked=*/false));
+  } else {
+    MCX_ASSIGN_OR_RETURN(KmsKeySet k, IssueKeySet(certificate, secrets, identity, key_period_no, /*check_keys=*/false));
+    issued = std::make_shared<const KmsKeySet>(std::move(k));
+  }
   std::lock_guard lock(state_->mu);
   MCX_ASSIGN_OR_RETURN(Domain * d, state_->Find(kms_uri));
   // Another thread may have issued the same set meanwhile: the first one wins.
@@ -263,7 +286,7 @@ Result<SharedKeySet> KeyStore::KeySet(std::string_view kms_uri, std::string_view
     return IssueLimitReached(identity, key_period_no, state_->issue_limit);
   }
   ++state_->issued_on_demand;
-  return d->issued.emplace(key, std::make_shared<const KmsKeySet>(std::move(issued))).first->second;
+  return d->issued.emplace(key, std::move(issued)).first->second;
 }
 
 void KeyStore::SetOnDemandIssueLimit(size_t max_key_sets) {

@@ -30,6 +30,7 @@
 #include "crypto/secret.h"
 #include "kms/annex_d.h"
 #include "kms/key_lookup.h"
+#include "kms/key_material_cache.h"
 
 namespace mcx::kms {
 
@@ -54,6 +55,10 @@ class KeyStore final : public KeyLookup {
  public:
   // An empty store that lives only in memory (nothing is ever written).
   static KeyStore InMemory();
+  // The same, taking its seeded domains and their key sets from `cache`
+  // (deriving them there once): same bytes as without it, derived once for
+  // all the stores that share the cache (kms/key_material_cache.h).
+  static KeyStore InMemory(std::shared_ptr<KeyMaterialCache> cache);
   // An empty store backed by `dir`; `dir` must not exist or be empty.
   static Result<KeyStore> Create(const std::string& dir);
   // A store directory, or a JSON file written by ExportJson (then the store

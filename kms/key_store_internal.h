@@ -1,8 +1,9 @@
 // Private to //kms:key_store: the state behind kms::KeyStore and the
-// functions its four source files share. key_store.cc is the in-memory
+// functions its source files share. key_store.cc is the in-memory
 // store (lookups, building); key_issuing.cc makes master secrets and key
 // sets; key_store_files.cc reads and writes the store directory;
-// key_store_json.cc reads and writes the JSON export and the secrets file.
+// key_store_json.cc reads and writes the JSON export and the secrets file;
+// key_material_cache.cc shares seeded domains and key sets between stores.
 #ifndef MCXTEST_KMS_KEY_STORE_INTERNAL_H_
 #define MCXTEST_KMS_KEY_STORE_INTERNAL_H_
 
@@ -14,11 +15,13 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 #include "crypto/result.h"
 #include "crypto/secret.h"
 #include "kms/annex_d.h"
+#include "kms/key_material_cache.h"
 #include "kms/key_store.h"
 
 namespace mcx::kms {
@@ -35,9 +38,20 @@ struct MasterSecrets {
 
 using KeySetKey = std::pair<std::string, uint64_t>;  // (identity, key period no)
 
+// A seeded domain as its DomainConfig derives it, once per
+// KeyMaterialCache; never changed after it is made.
+struct SharedDomain {
+  DomainConfig config;
+  KmsCertificate certificate;  // Role="Root"
+  MasterSecrets secrets;
+};
+
 struct Domain {
   KmsCertificate certificate;
   std::optional<MasterSecrets> secrets;
+  // Set when the domain came from a KeyMaterialCache: its key sets are
+  // issued through (and shared with) the cache.
+  std::shared_ptr<const SharedDomain> shared;
   std::map<KeySetKey, SharedKeySet> stored;
   // Issued on demand by lookups; never written.
   std::map<KeySetKey, SharedKeySet> issued;
@@ -51,10 +65,34 @@ struct KeyStore::State {
   std::map<std::string, std::set<std::string>, std::less<>> trust;
   size_t issued_on_demand = 0;  // over all domains
   size_t issue_limit = kMaxKeySetsIssuedOnDemand;
+  std::shared_ptr<KeyMaterialCache> cache;  // null: derive everything here
   mutable std::mutex mu;
 
   Result<Domain*> Find(std::string_view kms_uri);
   Result<const Domain*> Find(std::string_view kms_uri) const;
+};
+
+struct KeyMaterialCache::Impl {
+  using DomainKey = std::tuple<std::string, uint64_t, uint64_t, uint64_t>;  // URI, period, offset, seed
+  struct CachedKeySet {
+    SharedKeySet set;
+    bool checked = false;  // has passed ValidateKmsKeySet
+  };
+
+  // `config` must have a seed.
+  Result<std::shared_ptr<const SharedDomain>> Domain(const DomainConfig& config);
+  // The key set of `identity` for a period of `d`; `checked`: it must have
+  // passed the client-side checks (Provision), else they may be skipped
+  // (KeyStore::KeySet says why).
+  Result<SharedKeySet> KeySet(const SharedDomain& d, std::string_view identity, uint64_t key_period_no,
+                              bool checked);
+
+  size_t max_domains = 0;
+  size_t max_key_sets = 0;
+  mutable std::mutex mu;
+  std::map<DomainKey, std::shared_ptr<const SharedDomain>> domains;
+  std::map<std::pair<DomainKey, KeySetKey>, CachedKeySet> key_sets;
+  KeyMaterialCache::Counts counts;
 };
 
 // Wipes a string holding key material when it goes out of scope.
@@ -69,6 +107,8 @@ struct WipeOnExit {
 // short enough for the UID's 2-octet length field.
 Status CheckUri(std::string_view uri, const char* what);
 Result<MasterSecrets> GenerateSecrets(const DomainConfig& config);
+// A new domain's master secrets and its validated Root certificate.
+Result<std::pair<KmsCertificate, MasterSecrets>> DeriveDomain(const DomainConfig& config);
 // Secrets must reproduce the certificate's public keys, or the domain would
 // issue keys nobody can validate.
 Status CheckSecretsMatch(const MasterSecrets& s, const KmsCertificate& c, const std::string& where);

@@ -13,6 +13,7 @@
 #include "crypto/sakke.h"
 #include "crypto/uid.h"
 #include "kms/drbg.h"
+#include "kms/key_material_cache.h"
 #include "kms/validate.h"
 #include "testdata/testdata.h"
 
@@ -319,6 +320,75 @@ TEST(KeyStoreTest, LookupsIssueOnDemandDeterministically) {
   auto via_identity = provisioned.KeySet(kGms, 1502);
   ASSERT_TRUE(via_identity.ok()) << via_identity.error().ToString();
   EXPECT_EQ((*via_identity)->key_period_no, 1502u);
+}
+
+// Stores built over one KeyMaterialCache share their seeded domains and key
+// sets (derived once, the same bytes as a store without the cache), while
+// what one store changes stays its own.
+TEST(KeyMaterialCacheTest, StoresShareDerivedKeysButNotTheirChanges) {
+  auto cache = std::make_shared<KeyMaterialCache>();
+  KeyStore a = KeyStore::InMemory(cache);
+  KeyStore b = KeyStore::InMemory(cache);
+  KeyStore alone = KeyStore::InMemory();
+  for (KeyStore* s : {&a, &b, &alone}) {
+    ASSERT_TRUE(s->CreateDomain(Config(kPrimary, 7)).ok());
+    ASSERT_TRUE(s->CreateDomain(Config(kPartner, 7)).ok());
+  }
+  EXPECT_EQ(cache->counts().domains, 2u);
+  EXPECT_EQ(cache->counts().derived, 2u);  // b reused both
+  EXPECT_EQ(*a.Certificate(kPrimary), *alone.Certificate(kPrimary));
+  EXPECT_EQ(*b.Certificate(kPartner), *alone.Certificate(kPartner));
+  EXPECT_EQ(a.ExportJson(true), alone.ExportJson(true));
+
+  auto in_a = a.Provision(kPrimary, kAlice, 1500);
+  auto in_b = b.Provision(kPrimary, kAlice, 1500);
+  auto in_alone = alone.Provision(kPrimary, kAlice, 1500);
+  ASSERT_TRUE(in_a.ok() && in_b.ok() && in_alone.ok());
+  EXPECT_EQ(*in_a, *in_alone);
+  EXPECT_EQ(*in_b, *in_alone);
+  EXPECT_EQ(a.KeySet(kPrimary, kAlice, 1500)->get(), b.KeySet(kPrimary, kAlice, 1500)->get());  // one object
+  // A set issued on demand (unchecked) in one store is the same bytes and
+  // object in the other, and Provision there still runs the checks.
+  auto gms_a = a.KeySet(kPartner, kGms, 1500);
+  auto gms_b = b.KeySet(kPartner, kGms, 1500);
+  ASSERT_TRUE(gms_a.ok() && gms_b.ok());
+  EXPECT_EQ(gms_a->get(), gms_b->get());
+  EXPECT_EQ(*b.Provision(kPartner, kGms, 1500), **alone.KeySet(kPartner, kGms, 1500));
+  EXPECT_EQ(cache->counts().key_sets, 2u);
+
+  // Changes to one store: trust, an imported domain, a stored key set.
+  ASSERT_TRUE(a.SetTrustedKms(kPrimary, {}).ok());
+  KeyStore other = KeyStore::InMemory();
+  ASSERT_TRUE(other.CreateDomain(Config("kms.other.example", 9)).ok());
+  ASSERT_TRUE(a.ImportCertificate(*other.Certificate("kms.other.example")).ok());
+  ASSERT_TRUE(a.Provision(kPrimary, kBob, 1500).ok());
+  EXPECT_TRUE(a.TrustedExternalKms(kPrimary)->empty());
+  EXPECT_EQ(*b.TrustedExternalKms(kPrimary), std::vector<std::string>{kPartner});
+  EXPECT_FALSE(b.HasDomain("kms.other.example"));
+  EXPECT_EQ(b.StoredKeySets(kPrimary).size(), 1u);  // alice only
+  // Creating a domain the cache holds into a store that has it fails as before.
+  EXPECT_FALSE(b.CreateDomain(Config(kPrimary, 7)).ok());
+}
+
+TEST(KeyMaterialCacheTest, PastItsBoundsStoresDeriveTheSameKeysThemselves) {
+  auto cache = std::make_shared<KeyMaterialCache>(/*max_domains=*/1, /*max_key_sets=*/1);
+  KeyStore a = KeyStore::InMemory(cache);
+  KeyStore b = KeyStore::InMemory(cache);
+  for (KeyStore* s : {&a, &b}) {
+    ASSERT_TRUE(s->CreateDomain(Config(kPrimary, 11)).ok());
+    ASSERT_TRUE(s->CreateDomain(Config(kPartner, 11)).ok());
+    ASSERT_TRUE(s->Provision(kPrimary, kAlice, 1500).ok());
+    ASSERT_TRUE(s->Provision(kPrimary, kBob, 1500).ok());
+  }
+  EXPECT_EQ(cache->counts().domains, 1u);
+  EXPECT_EQ(cache->counts().key_sets, 1u);
+  EXPECT_EQ(a.ExportJson(true), b.ExportJson(true));
+  // Unseeded domains never enter the cache.
+  DomainConfig random;
+  random.kms_uri = "kms.random.example";
+  ASSERT_TRUE(a.CreateDomain(random).ok());
+  ASSERT_TRUE(b.CreateDomain(random).ok());
+  EXPECT_NE(a.Kms(random.kms_uri)->z_t, b.Kms(random.kms_uri)->z_t);
 }
 
 TEST(KeyStoreTest, RejectsBadInput) {

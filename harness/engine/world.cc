@@ -20,6 +20,12 @@ uint64_t Fnv1a(std::string_view s, uint64_t h = 1469598103934665603ull) {
 
 }  // namespace
 
+std::shared_ptr<kms::KeyMaterialCache> ProcessKeyMaterial() {
+  // Destroyed (secrets wiped) at exit, or after the last World holding it.
+  static const std::shared_ptr<kms::KeyMaterialCache> cache = std::make_shared<kms::KeyMaterialCache>();
+  return cache;
+}
+
 kms::DomainConfig DomainConfigOf(uint64_t run_seed, const std::string& kms_uri, uint64_t key_period,
                                  uint64_t key_period_offset) {
   // Not the case: a domain's keys are a function of the run seed and the

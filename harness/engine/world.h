@@ -1,7 +1,8 @@
 // The world of one test case, internal to the engine: its KMS domains (and
 // a rogue KMS nobody trusts), the GMSs, which KMS each member belongs to, the
 // clock, and the keys the harness distributes when it plays a GMS. Everything
-// is derived from the run's seed and the case, so reruns repeat it.
+// is derived from the run's seed and the case, so reruns repeat it; the KMS
+// domains' keys from the seed and the domain alone (DomainConfigOf).
 #ifndef MCXTEST_HARNESS_ENGINE_WORLD_H_
 #define MCXTEST_HARNESS_ENGINE_WORLD_H_
 
@@ -20,6 +21,7 @@
 #include "harness/engine/engine.h"
 #include "harness/scenario/scenario.h"
 #include "harness/shim/requests.h"
+#include "kms/key_material_cache.h"
 #include "kms/key_store.h"
 #include "mikey/gktp_verifier.h"
 
@@ -28,8 +30,14 @@ namespace mcx::engine {
 inline constexpr char kRogueKms[] = "kms.rogue.invalid";
 inline constexpr char kRogueGms[] = "sip:gms@rogue.invalid";
 
+// The key material every World of this process shares (derived once per
+// run: see DomainConfigOf). Thread-safe; cases mutate only their own store.
+std::shared_ptr<kms::KeyMaterialCache> ProcessKeyMaterial();
+
 struct World {
-  kms::KeyStore store = kms::KeyStore::InMemory();
+  // The case's own store (its trust lists, provisioned and imported key
+  // sets) over the process's shared, immutable domain keys.
+  kms::KeyStore store = kms::KeyStore::InMemory(ProcessKeyMaterial());
   shim::Party primary_gms;
   std::optional<shim::Party> partner_gms;
   shim::Party rogue_gms{kRogueGms, kRogueKms};
