@@ -36,6 +36,25 @@ Error NoDomain(std::string_view kms_uri) {
   return Error(ErrorCode::kNotFound, "no KMS domain '" + std::string(kms_uri) + "' in the key store");
 }
 
+// What issuing a key set of a domain needs, taken under the store's lock
+// so that the slow part runs outside it.
+struct Issuer {
+  std::shared_ptr<const SharedDomain> shared;  // set: issue through the cache
+  KmsCertificate certificate;
+  MasterSecrets secrets;
+
+  static Issuer Of(const Domain& d) {
+    if (d.shared) return Issuer{d.shared, {}, {}};
+    return Issuer{nullptr, d.certificate, *d.secrets};
+  }
+  Result<SharedKeySet> Issue(KeyMaterialCache::Impl* cache, std::string_view identity, uint64_t key_period_no,
+                             bool checked) const {
+    if (shared) return cache->KeySet(*shared, identity, key_period_no, checked);
+    MCX_ASSIGN_OR_RETURN(KmsKeySet k, IssueKeySet(certificate, secrets, identity, key_period_no, checked));
+    return std::make_shared<const KmsKeySet>(std::move(k));
+  }
+};
+
 }  // namespace
 
 Result<Domain*> KeyStore::State::Find(std::string_view kms_uri) {
@@ -57,6 +76,8 @@ KeyStore::~KeyStore() = default;
 
 KeyStore KeyStore::InMemory() { return KeyStore(std::make_unique<State>()); }
 
+KeyMaterialCache::Impl* KeyStore::CacheImpl() const { return state_->cache ? state_->cache->impl_.get() : nullptr; }
+
 KeyStore KeyStore::InMemory(std::shared_ptr<KeyMaterialCache> cache) {
   auto state = std::make_unique<State>();
   state->cache = std::move(cache);
@@ -76,7 +97,7 @@ Status KeyStore::CreateDomain(const DomainConfig& config) {
   }
   Domain d;
   if (state_->cache && config.seed) {
-    MCX_ASSIGN_OR_RETURN(d.shared, state_->cache->impl_->Domain(config));
+    MCX_ASSIGN_OR_RETURN(d.shared, CacheImpl()->Domain(config));
     d.certificate = d.shared->certificate;
     d.secrets = d.shared->secrets;
   } else {
@@ -129,9 +150,7 @@ Status KeyStore::ImportKeySet(const KmsKeySet& key_set) {
 }
 
 Result<KmsKeySet> KeyStore::Provision(std::string_view kms_uri, std::string_view identity, uint64_t key_period_no) {
-  KmsCertificate certificate;
-  MasterSecrets secrets;
-  std::shared_ptr<const SharedDomain> shared;
+  Issuer issuer;
   {
     std::lock_guard lock(state_->mu);
     MCX_ASSIGN_OR_RETURN(Domain * d, state_->Find(kms_uri));
@@ -140,19 +159,9 @@ Result<KmsKeySet> KeyStore::Provision(std::string_view kms_uri, std::string_view
       return InvalidArgument("KMS '" + std::string(kms_uri) +
                              "' has no master secrets in this store (public only): it cannot issue key sets");
     }
-    shared = d->shared;
-    if (!shared) {
-      certificate = d->certificate;
-      secrets = *d->secrets;
-    }
+    issuer = Issuer::Of(*d);
   }
-  SharedKeySet issued;
-  if (shared) {
-    MCX_ASSIGN_OR_RETURN(issued, state_->cache->impl_->KeySet(*shared, identity, key_period_no, /*checked=*/true));
-  } else {
-    MCX_ASSIGN_OR_RETURN(KmsKeySet k, IssueKeySet(certificate, secrets, identity, key_period_no));
-    issued = std::make_shared<const KmsKeySet>(std::move(k));
-  }
+  MCX_ASSIGN_OR_RETURN(SharedKeySet issued, issuer.Issue(CacheImpl(), identity, key_period_no, /*checked=*/true));
   std::lock_guard lock(state_->mu);
   MCX_ASSIGN_OR_RETURN(Domain * d, state_->Find(kms_uri));
   KeySetKey key{issued->user_uri, issued->key_period_no};
@@ -239,9 +248,7 @@ Result<uint64_t> KeyStore::KeyPeriodNo(std::string_view kms_uri, uint64_t ntp_se
 
 Result<SharedKeySet> KeyStore::KeySet(std::string_view kms_uri, std::string_view identity,
                                       uint64_t key_period_no) const {
-  KmsCertificate certificate;
-  MasterSecrets secrets;
-  std::shared_ptr<const SharedDomain> shared;
+  Issuer issuer;
   const KeySetKey key{std::string(identity), key_period_no};
   {
     std::lock_guard lock(state_->mu);
@@ -256,11 +263,7 @@ Result<SharedKeySet> KeyStore::KeySet(std::string_view kms_uri, std::string_view
     if (state_->issued_on_demand >= state_->issue_limit) {
       return IssueLimitReached(identity, key_period_no, state_->issue_limit);
     }
-    shared = d->shared;
-    if (!shared) {
-      certificate = d->certificate;
-      secrets = *d->secrets;
-    }
+    issuer = Issuer::Of(*d);
   }
   // Issued outside the lock: SAKKE key issue is the slow part. The
   // client-side checks are skipped here: the RSK's pairing costs as much as
@@ -271,13 +274,7 @@ Result<SharedKeySet> KeyStore::KeySet(std::string_view kms_uri, std::string_view
   // re-checks R = [r]([ID]P + Z), and a wrong SSK makes signatures that fail
   // under the KPAK. Provision() and loaded or imported sets are still fully
   // validated.
-  SharedKeySet issued;
-  if (shared) {
-    MCX_ASSIGN_OR_RETURN(issued, state_->cache->impl_->KeySet(*shared, identity, key_period_no, /*checked=*/false));
-  } else {
-    MCX_ASSIGN_OR_RETURN(KmsKeySet k, IssueKeySet(certificate, secrets, identity, key_period_no, /*check_keys=*/false));
-    issued = std::make_shared<const KmsKeySet>(std::move(k));
-  }
+  MCX_ASSIGN_OR_RETURN(SharedKeySet issued, issuer.Issue(CacheImpl(), identity, key_period_no, /*checked=*/false));
   std::lock_guard lock(state_->mu);
   MCX_ASSIGN_OR_RETURN(Domain * d, state_->Find(kms_uri));
   // Another thread may have issued the same set meanwhile: the first one wins.

@@ -139,6 +139,7 @@ class KeyStore final : public KeyLookup {
 
  private:
   explicit KeyStore(std::unique_ptr<State> state);
+  KeyMaterialCache::Impl* CacheImpl() const;  // null without a cache
   std::unique_ptr<State> state_;
 };
 
