@@ -62,6 +62,39 @@ TEST(SutProcessTest, CrashIsReportedAsSignalWithStderrTail) {
   EXPECT_NE(exit.ToString().find("signal 11"), std::string::npos);
 }
 
+std::string Comm(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/comm");
+  std::string comm;
+  std::getline(in, comm);
+  return comm;
+}
+
+// A plain command runs without a shell in between (one start-up less per
+// case); quotes, variables or a builtin still go through /bin/sh -c, and a
+// missing program still ends as sh reports it: exit 127.
+TEST(SutProcessTest, PlainCommandsSkipTheShell) {
+  auto plain = StartOrDie("cat -u");
+  ASSERT_TRUE(plain->WriteLine("x", 1s).ok());
+  EXPECT_EQ(plain->ReadLine(5s).line, "x");
+  // Read after the echo: the kernel lets posix_spawn return a moment before
+  // it renames the new process.
+  EXPECT_EQ(Comm(plain->pid()), "cat");
+  EXPECT_EQ(plain->Stop(2s).exit_code, 0);
+
+  auto shell = StartOrDie("read x; echo \"$x$x\"");
+  ASSERT_TRUE(shell->WriteLine("ab", 1s).ok());
+  EXPECT_EQ(shell->ReadLine(5s).line, "abab");
+  EXPECT_EQ(shell->Stop(2s).exit_code, 0);
+
+  auto missing = StartOrDie("mcxtest-no-such-program --flag");
+  EXPECT_EQ(missing->ReadLine(5s).outcome, ReadOutcome::kEof);
+  auto exit = missing->Stop(2s);
+  EXPECT_EQ(exit.exit_code, 127);
+  std::string tail;
+  for (const auto& l : missing->StderrTail()) tail += l;
+  EXPECT_NE(tail.find("not found"), std::string::npos) << tail;
+}
+
 TEST(SutProcessTest, NonZeroExitCodeIsReported) {
   auto p = StartOrDie("exit 3");
   EXPECT_EQ(p->ReadLine(5s).outcome, ReadOutcome::kEof);
