@@ -40,21 +40,30 @@ std::string ToHex(ByteSpan bytes) {
   return out;
 }
 
-Result<Bytes> FromHex(std::string_view hex) {
+Status FromHexInto(std::string_view hex, std::span<uint8_t> out, bool echo_bad) {
   if (hex.size() % 2 != 0) {
     return InvalidArgument("hex string has odd length " + std::to_string(hex.size()));
   }
-  Bytes out(hex.size() / 2);
+  if (out.size() != hex.size() / 2) {
+    return Error(ErrorCode::kInternal, "FromHexInto: " + std::to_string(out.size()) + " octets for " +
+                                           std::to_string(hex.size()) + " hex digits");
+  }
   for (size_t i = 0; i < out.size(); ++i) {
     int hi = HexValue(hex[2 * i]);
     int lo = HexValue(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) {
       size_t bad = hi < 0 ? 2 * i : 2 * i + 1;
       return Error(ErrorCode::kInvalidArgument,
-                   std::string("non-hex character '") + hex[bad] + "'", bad);
+                   echo_bad ? std::string("non-hex character '") + hex[bad] + "'" : "non-hex character", bad);
     }
     out[i] = static_cast<uint8_t>(hi << 4 | lo);
   }
+  return Status::Ok();
+}
+
+Result<Bytes> FromHex(std::string_view hex) {
+  Bytes out(hex.size() / 2);
+  MCX_RETURN_IF_ERROR(FromHexInto(hex, out));
   return out;
 }
 

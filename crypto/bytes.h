@@ -22,6 +22,10 @@ std::string ToHex(ByteSpan bytes);
 std::string HexU32(uint32_t value);
 // Accepts upper or lower case; rejects odd length and non-hex characters.
 Result<Bytes> FromHex(std::string_view hex);
+// FromHex into caller-owned memory of exactly hex.size() / 2 octets, so a
+// secret can be decoded straight into a SecretBytes (nothing left unwiped on
+// failure). The error of a non-hex character names it only when `echo_bad`.
+Status FromHexInto(std::string_view hex, std::span<uint8_t> out, bool echo_bad = true);
 
 inline Bytes ToBytes(std::string_view s) { return Bytes(s.begin(), s.end()); }
 inline ByteSpan AsSpan(std::string_view s) {
