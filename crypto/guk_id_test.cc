@@ -56,7 +56,7 @@ TEST(GukIdTest, UserSaltIsLow28BitsOfTheKdfWithFc0x50AndTheUri) {
   std::string uri = "sip:carol@example.org";
   SecretBytes kdf_out = Kdf(gmk, kUserSaltFc, {ToBytes(uri)}).value();
   ByteSpan o = kdf_out.span();
-  uint32_t last_word = uint32_t{o[28]} << 24 | uint32_t{o[29]} << 16 | uint32_t{o[30]} << 8 | o[31];
+  uint32_t last_word = BigEndianU32(o.subspan<28, 4>());
   EXPECT_EQ(UserSalt(gmk, uri).value(), last_word & 0x0FFFFFFFu);
 }
 

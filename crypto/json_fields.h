@@ -89,6 +89,18 @@ class JsonFields {
   Result<JsonFields> Object(const std::string& key) const;
   // An array of objects, each named "PATH.key[i]".
   Result<std::vector<JsonFields>> Objects(const std::string& key) const;
+  // An array of objects, each read with `read`: a document's list of records.
+  template <typename T>
+  Result<std::vector<T>> ReadEach(const std::string& key, Result<T> (*read)(const JsonFields&)) const {
+    MCX_ASSIGN_OR_RETURN(std::vector<JsonFields> items, Objects(key));
+    std::vector<T> out;
+    out.reserve(items.size());
+    for (const JsonFields& item : items) {
+      MCX_ASSIGN_OR_RETURN(T value, read(item));
+      out.push_back(std::move(value));
+    }
+    return out;
+  }
 
  private:
   // The field's value, or missing / this-is-not-an-object errors.

@@ -149,6 +149,15 @@ TEST(JsonFieldsTest, NestedArraysNameEveryElement) {
             "store.json: field 'domains[0].certificate': no KMS URI");
 }
 
+Result<std::string> UriOf(const JsonFields& f) { return f.String("uri"); }
+
+TEST(JsonFieldsTest, ReadEachReadsEveryRecordOrNamesTheBadOne) {
+  const json doc = Parse(R"({"ok": [{"uri": "a"}, {"uri": "b"}], "bad": [{"uri": "a"}, {"url": "b"}]})");
+  JsonFields f(doc, "group");
+  EXPECT_EQ(*f.ReadEach("ok", &UriOf), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(ErrorOf(f.ReadEach("bad", &UriOf)), "field 'group.bad[1].uri': missing");
+}
+
 TEST(JsonFieldsTest, WipeJsonStringsZeroesEveryString) {
   json doc = Parse(R"({"a": "secret", "b": ["xy", {"c": "zz"}], "n": 3})");
   WipeJsonStrings(doc);

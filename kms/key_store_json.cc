@@ -10,6 +10,7 @@
 
 #include "crypto/bounded_json.h"
 #include "crypto/eccsi.h"
+#include "crypto/json_fields.h"
 #include "kms/drbg.h"
 #include "kms/key_store_internal.h"
 #include "kms/validate.h"
@@ -20,89 +21,28 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-void WipeJson(Json& j) {
-  if (j.is_string()) {
-    auto& s = j.get_ref<std::string&>();
-    SecureZero(s.data(), s.size());
-  } else if (j.is_structured()) {
-    for (auto& child : j) WipeJson(child);
-  }
-}
-
-void WipeJson(nlohmann::json& j) {
-  if (j.is_string()) {
-    auto& s = j.get_ref<std::string&>();
-    SecureZero(s.data(), s.size());
-  } else if (j.is_structured()) {
-    for (auto& child : j) WipeJson(child);
-  }
-}
-
-
-
-// Strict accessors over parsed JSON; `where` names the file and field.
-Result<std::string> JsonString(const nlohmann::json& obj, const std::string& key, const std::string& where) {
-  auto it = obj.find(key);
-  if (it == obj.end()) return Error(ErrorCode::kParse, where + ": missing field \"" + key + "\"");
-  if (!it->is_string()) return Error(ErrorCode::kParse, where + ": field \"" + key + "\" must be a string");
-  return it->get<std::string>();
-}
-
-Result<std::optional<std::string>> JsonOptionalString(const nlohmann::json& obj, const std::string& key,
-                                                      const std::string& where) {
-  if (obj.find(key) == obj.end()) return std::optional<std::string>();
-  MCX_ASSIGN_OR_RETURN(std::string s, JsonString(obj, key, where));
-  return std::optional<std::string>(std::move(s));
-}
-
-Result<uint64_t> JsonUint(const nlohmann::json& obj, const std::string& key, const std::string& where) {
-  auto it = obj.find(key);
-  if (it == obj.end()) return Error(ErrorCode::kParse, where + ": missing field \"" + key + "\"");
-  if (!it->is_number_unsigned()) {
-    return Error(ErrorCode::kParse, where + ": field \"" + key + "\" must be a non-negative integer");
-  }
-  return it->get<uint64_t>();
-}
-
-Result<SecretBytes> JsonHex(const nlohmann::json& obj, const std::string& key, const std::string& where,
-                            std::optional<size_t> size) {
-  MCX_ASSIGN_OR_RETURN(std::string hex, JsonString(obj, key, where));
-  WipeOnExit wipe{hex};
-  auto bytes = FromHex(hex);
-  if (!bytes.ok()) return Error(ErrorCode::kParse, where + ": field \"" + key + "\": " + bytes.error().message());
-  SecretBytes out(std::move(bytes).value());
-  if (size && out.size() != *size) {
-    return Error(ErrorCode::kParse, where + ": field \"" + key + "\" has " + std::to_string(out.size()) +
-                                        " octets, expected " + std::to_string(*size));
-  }
-  return out;
-}
-
-Result<Bytes> JsonPublicHex(const nlohmann::json& obj, const std::string& key, const std::string& where,
-                            std::optional<size_t> size) {
-  MCX_ASSIGN_OR_RETURN(SecretBytes b, JsonHex(obj, key, where, size));
-  return Bytes(b.span().begin(), b.span().end());
-}
-
 Result<nlohmann::json> ParseJson(std::string_view text, const std::string& where) {
   // Depth and duplicate-key limits; the size was bounded when the file was read.
   Result<nlohmann::json> parsed = ParseBoundedJson(text, {.max_size = text.size()});
   if (!parsed.ok()) return parsed.error().WithContext(where);
-  nlohmann::json j = std::move(parsed).value();
-  if (!j.is_object()) return Error(ErrorCode::kParse, where + ": must be a JSON object");
-  return j;
+  return parsed;
 }
 
-Status CheckFormat(const nlohmann::json& j, const char* format, const std::string& where) {
-  MCX_ASSIGN_OR_RETURN(std::string f, JsonString(j, "format", where));
-  if (f != format) return Error(ErrorCode::kParse, where + ": format is \"" + f + "\", expected \"" + format + "\"");
-  MCX_ASSIGN_OR_RETURN(uint64_t version, JsonUint(j, "version", where));
+// Wipes a parsed DOM that held key material when it goes out of scope.
+struct WipeJsonOnExit {
+  nlohmann::json& j;
+  ~WipeJsonOnExit() { WipeJsonStrings(j); }
+};
+
+Status CheckFormat(const JsonFields& f, const char* format) {
+  MCX_ASSIGN_OR_RETURN(std::string actual, f.String("format"));
+  if (actual != format) return f.FieldError("format", "\"" + actual + "\" is not \"" + format + "\"");
+  MCX_ASSIGN_OR_RETURN(uint64_t version, f.Unsigned("version"));
   if (version != kFormatVersion) {
-    return Error(ErrorCode::kParse, where + ": format version " + std::to_string(version) + " is not supported");
+    return f.FieldError("version", "format version " + std::to_string(version) + " is not supported");
   }
   return Status::Ok();
 }
-
 
 Json CertificateJson(const KmsCertificate& c) {
   Json j;
@@ -144,63 +84,64 @@ Json KeySetJson(const KmsKeySet& k, bool include_secrets) {
   return j;
 }
 
-Result<KmsCertificate> CertificateFromJson(const nlohmann::json& j, const std::string& where) {
-  if (!j.is_object()) return Error(ErrorCode::kParse, where + ": must be an object");
+Result<KmsCertificate> CertificateFromJson(const JsonFields& f) {
   KmsCertificate c;
-  MCX_ASSIGN_OR_RETURN(c.version, JsonString(j, "version", where));
-  MCX_ASSIGN_OR_RETURN(std::string role, JsonString(j, "role", where));
-  if (role != "Root" && role != "External") {
-    return Error(ErrorCode::kParse, where + ": role \"" + role + "\" is not Root or External");
-  }
+  MCX_ASSIGN_OR_RETURN(c.version, f.String("version"));
+  MCX_ASSIGN_OR_RETURN(std::string role, f.String("role"));
+  if (role != "Root" && role != "External") return f.FieldError("role", "\"" + role + "\" is not Root or External");
   c.role = role == "Root" ? CertificateRole::kRoot : CertificateRole::kExternal;
-  MCX_ASSIGN_OR_RETURN(c.cert_uri, JsonOptionalString(j, "cert_uri", where));
-  MCX_ASSIGN_OR_RETURN(c.kms_uri, JsonString(j, "kms_uri", where));
-  MCX_ASSIGN_OR_RETURN(c.issuer, JsonOptionalString(j, "issuer", where));
-  MCX_ASSIGN_OR_RETURN(c.valid_from, JsonOptionalString(j, "valid_from", where));
-  MCX_ASSIGN_OR_RETURN(c.valid_to, JsonOptionalString(j, "valid_to", where));
-  if (j.contains("revoked")) {
-    if (!j["revoked"].is_boolean()) return Error(ErrorCode::kParse, where + ": field \"revoked\" must be a boolean");
-    c.revoked = j["revoked"].get<bool>();
+  MCX_ASSIGN_OR_RETURN(c.cert_uri, f.MaybeString("cert_uri"));
+  MCX_ASSIGN_OR_RETURN(c.kms_uri, f.String("kms_uri"));
+  MCX_ASSIGN_OR_RETURN(c.issuer, f.MaybeString("issuer"));
+  MCX_ASSIGN_OR_RETURN(c.valid_from, f.MaybeString("valid_from"));
+  MCX_ASSIGN_OR_RETURN(c.valid_to, f.MaybeString("valid_to"));
+  if (f.Has("revoked")) {
+    MCX_ASSIGN_OR_RETURN(c.revoked, f.Bool("revoked"));
   }
-  MCX_ASSIGN_OR_RETURN(c.user_id_format, JsonString(j, "user_id_format", where));
-  MCX_ASSIGN_OR_RETURN(c.user_key_period, JsonUint(j, "user_key_period", where));
-  MCX_ASSIGN_OR_RETURN(c.user_key_offset, JsonUint(j, "user_key_offset", where));
-  MCX_ASSIGN_OR_RETURN(c.pub_enc_key, JsonPublicHex(j, "pub_enc_key", where, kSakkePointSize));
-  MCX_ASSIGN_OR_RETURN(c.pub_auth_key, JsonPublicHex(j, "pub_auth_key", where, kKpakSize));
-  if (j.contains("parameter_set")) {
-    MCX_ASSIGN_OR_RETURN(c.parameter_set, JsonUint(j, "parameter_set", where));
+  MCX_ASSIGN_OR_RETURN(c.user_id_format, f.String("user_id_format"));
+  MCX_ASSIGN_OR_RETURN(c.user_key_period, f.Unsigned("user_key_period"));
+  MCX_ASSIGN_OR_RETURN(c.user_key_offset, f.Unsigned("user_key_offset"));
+  MCX_ASSIGN_OR_RETURN(c.pub_enc_key, f.Hex("pub_enc_key", kSakkePointSize));
+  MCX_ASSIGN_OR_RETURN(c.pub_auth_key, f.Hex("pub_auth_key", kKpakSize));
+  if (f.Has("parameter_set")) {
+    MCX_ASSIGN_OR_RETURN(c.parameter_set, f.Unsigned("parameter_set"));
   }
-  if (j.contains("kms_domain_list")) {
-    const auto& list = j["kms_domain_list"];
-    if (!list.is_array()) return Error(ErrorCode::kParse, where + ": kms_domain_list must be an array");
-    for (const auto& d : list) {
-      if (!d.is_string()) return Error(ErrorCode::kParse, where + ": kms_domain_list entries must be strings");
-      c.kms_domain_list.push_back(d.get<std::string>());
-    }
+  if (f.Has("kms_domain_list")) {
+    MCX_ASSIGN_OR_RETURN(c.kms_domain_list, f.StringArray("kms_domain_list"));
   }
   return c;
 }
 
-Result<KmsKeySet> KeySetFromJson(const nlohmann::json& j, const std::string& where) {
-  if (!j.is_object()) return Error(ErrorCode::kParse, where + ": must be an object");
+Result<KmsKeySet> KeySetFromJson(const JsonFields& f) {
   KmsKeySet k;
-  MCX_ASSIGN_OR_RETURN(k.version, JsonString(j, "version", where));
-  MCX_ASSIGN_OR_RETURN(k.kms_uri, JsonString(j, "kms_uri", where));
-  MCX_ASSIGN_OR_RETURN(k.cert_uri, JsonOptionalString(j, "cert_uri", where));
-  MCX_ASSIGN_OR_RETURN(k.issuer, JsonOptionalString(j, "issuer", where));
-  MCX_ASSIGN_OR_RETURN(k.user_uri, JsonString(j, "user_uri", where));
-  MCX_ASSIGN_OR_RETURN(k.user_id, JsonPublicHex(j, "user_id", where, kUserIdSize));
-  MCX_ASSIGN_OR_RETURN(k.valid_from, JsonOptionalString(j, "valid_from", where));
-  MCX_ASSIGN_OR_RETURN(k.valid_to, JsonOptionalString(j, "valid_to", where));
-  MCX_ASSIGN_OR_RETURN(k.key_period_no, JsonUint(j, "key_period_no", where));
-  if (j.contains("revoked")) {
-    if (!j["revoked"].is_boolean()) return Error(ErrorCode::kParse, where + ": field \"revoked\" must be a boolean");
-    k.revoked = j["revoked"].get<bool>();
+  MCX_ASSIGN_OR_RETURN(k.version, f.String("version"));
+  MCX_ASSIGN_OR_RETURN(k.kms_uri, f.String("kms_uri"));
+  MCX_ASSIGN_OR_RETURN(k.cert_uri, f.MaybeString("cert_uri"));
+  MCX_ASSIGN_OR_RETURN(k.issuer, f.MaybeString("issuer"));
+  MCX_ASSIGN_OR_RETURN(k.user_uri, f.String("user_uri"));
+  MCX_ASSIGN_OR_RETURN(k.user_id, f.Hex("user_id", kUserIdSize));
+  MCX_ASSIGN_OR_RETURN(k.valid_from, f.MaybeString("valid_from"));
+  MCX_ASSIGN_OR_RETURN(k.valid_to, f.MaybeString("valid_to"));
+  MCX_ASSIGN_OR_RETURN(k.key_period_no, f.Unsigned("key_period_no"));
+  if (f.Has("revoked")) {
+    MCX_ASSIGN_OR_RETURN(k.revoked, f.Bool("revoked"));
   }
-  MCX_ASSIGN_OR_RETURN(k.user_pub_token, JsonPublicHex(j, "user_pub_token", where, kKpakSize));
-  MCX_ASSIGN_OR_RETURN(k.user_signing_key, JsonHex(j, "user_signing_key", where, kSskSize));
-  MCX_ASSIGN_OR_RETURN(k.user_decrypt_key, JsonHex(j, "user_decrypt_key", where, kSakkePointSize));
+  MCX_ASSIGN_OR_RETURN(k.user_pub_token, f.Hex("user_pub_token", kKpakSize));
+  MCX_ASSIGN_OR_RETURN(k.user_signing_key, f.SecretHex("user_signing_key", kSskSize));
+  MCX_ASSIGN_OR_RETURN(k.user_decrypt_key, f.SecretHex("user_decrypt_key", kSakkePointSize));
   return k;
+}
+
+// ksak, z and the optional drbg_key: of a secrets file or of an export's
+// "master_secrets".
+Result<MasterSecrets> SecretsFromJson(const JsonFields& f) {
+  MasterSecrets s;
+  MCX_ASSIGN_OR_RETURN(s.ksak, f.SecretHex("ksak", eccsi::kScalarSize));
+  MCX_ASSIGN_OR_RETURN(s.z, f.SecretHex("z"));
+  if (f.Has("drbg_key")) {
+    MCX_ASSIGN_OR_RETURN(s.drbg_key, f.SecretHex("drbg_key", kDrbgKeySize));
+  }
+  return s;
 }
 
 }  // namespace
@@ -214,7 +155,7 @@ std::string MarkerJson() {
 
 Status CheckMarkerJson(std::string_view text, const std::string& where) {
   MCX_ASSIGN_OR_RETURN(nlohmann::json j, ParseJson(text, where));
-  return CheckFormat(j, kStoreFormat, where);
+  return CheckFormat(JsonFields(j, "", where), kStoreFormat);
 }
 
 std::string SecretsJson(const std::string& kms_uri, const MasterSecrets& s) {
@@ -226,118 +167,94 @@ std::string SecretsJson(const std::string& kms_uri, const MasterSecrets& s) {
   j["z"] = ToHex(s.z.span());
   if (!s.drbg_key.empty()) j["drbg_key"] = ToHex(s.drbg_key.span());
   std::string out = j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
-  WipeJson(j);
+  WipeJsonStrings(j);
   return out;
 }
 
 Result<MasterSecrets> ParseSecrets(std::string_view text, const KmsCertificate& c, const std::string& where) {
   MCX_ASSIGN_OR_RETURN(nlohmann::json j, ParseJson(text, where));
-  struct Wipe {
-    nlohmann::json& j;
-    ~Wipe() { WipeJson(j); }
-  } wipe{j};
-  MCX_RETURN_IF_ERROR(CheckFormat(j, kSecretsFormat, where));
-  MCX_ASSIGN_OR_RETURN(std::string kms_uri, JsonString(j, "kms_uri", where));
+  WipeJsonOnExit wipe{j};
+  const JsonFields f(j, "", where);
+  MCX_RETURN_IF_ERROR(CheckFormat(f, kSecretsFormat));
+  MCX_ASSIGN_OR_RETURN(std::string kms_uri, f.String("kms_uri"));
   if (kms_uri != c.kms_uri) {
-    return Error(ErrorCode::kParse, where + ": kms_uri \"" + kms_uri + "\" does not match the certificate's \"" +
-                                        c.kms_uri + "\"");
+    return f.FieldError("kms_uri", "\"" + kms_uri + "\" does not match the certificate's \"" + c.kms_uri + "\"");
   }
-  MasterSecrets s;
-  MCX_ASSIGN_OR_RETURN(s.ksak, JsonHex(j, "ksak", where, eccsi::kScalarSize));
-  MCX_ASSIGN_OR_RETURN(s.z, JsonHex(j, "z", where, std::nullopt));
-  if (j.contains("drbg_key")) {
-    MCX_ASSIGN_OR_RETURN(s.drbg_key, JsonHex(j, "drbg_key", where, kDrbgKeySize));
-  }
+  MCX_ASSIGN_OR_RETURN(MasterSecrets s, SecretsFromJson(f));
   MCX_RETURN_IF_ERROR(CheckSecretsMatch(s, c, where));
   return s;
 }
 
+namespace {
+
+// Where a domain's own checks (certificate and key set validation) name it:
+// "store.json: domains[0].key_sets[1]".
+std::string At(const JsonFields& f) { return f.where() + ": " + f.path(); }
+
+Result<Domain> DomainFromJson(const JsonFields& dj, bool includes_secrets) {
+  Domain d;
+  MCX_ASSIGN_OR_RETURN(JsonFields cert, dj.Object("certificate"));
+  MCX_ASSIGN_OR_RETURN(d.certificate, CertificateFromJson(cert));
+  d.certificate.role = CertificateRole::kRoot;
+  if (Status s = ValidateKmsCertificate(d.certificate); !s.ok()) return s.error().WithContext(At(dj));
+  if (dj.Has("master_secrets")) {
+    MCX_ASSIGN_OR_RETURN(JsonFields sj, dj.Object("master_secrets"));
+    MCX_ASSIGN_OR_RETURN(MasterSecrets s, SecretsFromJson(sj));
+    MCX_RETURN_IF_ERROR(CheckSecretsMatch(s, d.certificate, At(sj)));
+    d.secrets = std::move(s);
+  }
+  // An export without secrets has no private keys: its key sets cannot be
+  // loaded and are left out (the certificates alone still verify signatures).
+  if (!dj.Has("key_sets") || !includes_secrets) return d;
+  MCX_ASSIGN_OR_RETURN(std::vector<JsonFields> sets, dj.Objects("key_sets"));
+  for (const JsonFields& kj : sets) {
+    MCX_ASSIGN_OR_RETURN(KmsKeySet k, KeySetFromJson(kj));
+    if (Status s = ValidateKmsKeySet(k, d.certificate); !s.ok()) return s.error().WithContext(At(kj));
+    KeySetKey key{k.user_uri, k.key_period_no};
+    if (d.stored.count(key) != 0) return JsonFieldError(kj.where(), kj.path(), "duplicate key set");
+    d.stored.emplace(std::move(key), std::make_shared<const KmsKeySet>(std::move(k)));
+  }
+  return d;
+}
+
+// Trust lists name other domains of the file, so they are read once every
+// domain is known. A domain without the field trusts all others.
+Status ReadTrust(const JsonFields& dj, const std::string& self, KeyStore::State* state) {
+  if (!dj.Has("trusted_external_kms")) return Status::Ok();
+  MCX_ASSIGN_OR_RETURN(std::vector<std::string> list, dj.StringArray("trusted_external_kms"));
+  std::set<std::string> trusted;
+  for (std::string& other : list) {
+    if (other == self || state->domains.count(other) == 0) {
+      return dj.FieldError("trusted_external_kms", "'" + other + "' is not another domain of this store");
+    }
+    trusted.insert(std::move(other));
+  }
+  state->trust[self] = std::move(trusted);
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<std::unique_ptr<KeyStore::State>> ParseJsonExport(std::string_view text, const std::string& path) {
   MCX_ASSIGN_OR_RETURN(nlohmann::json j, ParseJson(text, path));
-  struct Wipe {
-    nlohmann::json& j;
-    ~Wipe() { WipeJson(j); }
-  } wipe_json{j};
-  MCX_RETURN_IF_ERROR(CheckFormat(j, kStoreFormat, path));
-  auto domains = j.find("domains");
-  if (domains == j.end() || !domains->is_array()) {
-    return Error(ErrorCode::kParse, path + ": field \"domains\" must be an array");
-  }
-  auto includes_secrets = j.find("includes_secrets");
-  if (includes_secrets == j.end() || !includes_secrets->is_boolean()) {
-    return Error(ErrorCode::kParse, path + ": field \"includes_secrets\" must be a boolean");
-  }
+  WipeJsonOnExit wipe{j};
+  const JsonFields root(j, "", path);
+  MCX_RETURN_IF_ERROR(CheckFormat(root, kStoreFormat));
+  MCX_ASSIGN_OR_RETURN(std::vector<JsonFields> domains, root.Objects("domains"));
+  MCX_ASSIGN_OR_RETURN(bool includes_secrets, root.Bool("includes_secrets"));
   auto state = std::make_unique<KeyStore::State>();
   std::vector<std::string> kms_uris;  // in file order
-  size_t index = 0;
-  for (const auto& dj : *domains) {
-    const std::string where = path + ": domains[" + std::to_string(index++) + "]";
-    if (!dj.is_object() || !dj.contains("certificate")) {
-      return Error(ErrorCode::kParse, where + ": must be an object with a \"certificate\"");
-    }
-    Domain d;
-    MCX_ASSIGN_OR_RETURN(d.certificate, CertificateFromJson(dj["certificate"], where + ".certificate"));
-    d.certificate.role = CertificateRole::kRoot;
-    if (Status s = ValidateKmsCertificate(d.certificate); !s.ok()) return s.error().WithContext(where);
+  for (const JsonFields& dj : domains) {
+    MCX_ASSIGN_OR_RETURN(Domain d, DomainFromJson(dj, includes_secrets));
     if (state->domains.count(d.certificate.kms_uri) != 0) {
-      return Error(ErrorCode::kParse, where + ": KMS '" + d.certificate.kms_uri + "' appears twice");
-    }
-    if (dj.contains("master_secrets")) {
-      const auto& sj = dj["master_secrets"];
-      if (!sj.is_object()) return Error(ErrorCode::kParse, where + ".master_secrets: must be an object");
-      MasterSecrets s;
-      MCX_ASSIGN_OR_RETURN(s.ksak, JsonHex(sj, "ksak", where + ".master_secrets", eccsi::kScalarSize));
-      MCX_ASSIGN_OR_RETURN(s.z, JsonHex(sj, "z", where + ".master_secrets", std::nullopt));
-      if (sj.contains("drbg_key")) {
-        MCX_ASSIGN_OR_RETURN(s.drbg_key, JsonHex(sj, "drbg_key", where + ".master_secrets", kDrbgKeySize));
-      }
-      MCX_RETURN_IF_ERROR(CheckSecretsMatch(s, d.certificate, where + ".master_secrets"));
-      d.secrets = std::move(s);
-    }
-    // An export without secrets has no private keys: its key sets cannot be
-    // loaded and are left out (the certificates alone still verify signatures).
-    if (dj.contains("key_sets") && includes_secrets->get<bool>()) {
-      const auto& sets = dj["key_sets"];
-      if (!sets.is_array()) return Error(ErrorCode::kParse, where + ".key_sets: must be an array");
-      size_t k_index = 0;
-      for (const auto& kj : sets) {
-        const std::string k_where = where + ".key_sets[" + std::to_string(k_index++) + "]";
-        MCX_ASSIGN_OR_RETURN(KmsKeySet k, KeySetFromJson(kj, k_where));
-        if (Status s = ValidateKmsKeySet(k, d.certificate); !s.ok()) return s.error().WithContext(k_where);
-        KeySetKey key{k.user_uri, k.key_period_no};
-        if (d.stored.count(key) != 0) return Error(ErrorCode::kParse, k_where + ": duplicate key set");
-        d.stored.emplace(std::move(key), std::make_shared<const KmsKeySet>(std::move(k)));
-      }
+      return JsonFieldError(path, dj.path(), "KMS '" + d.certificate.kms_uri + "' appears twice");
     }
     kms_uris.push_back(d.certificate.kms_uri);
     state->domains.emplace(kms_uris.back(), std::move(d));
   }
-  // Trust lists name other domains of the file, so they are read once every
-  // domain is known. A domain without the field trusts all others.
-  index = 0;
-  for (const auto& dj : *domains) {
-    const std::string where = path + ": domains[" + std::to_string(index++) + "]";
-    auto list = dj.find("trusted_external_kms");
-    if (list == dj.end()) continue;
-    if (!list->is_array()) return Error(ErrorCode::kParse, where + ".trusted_external_kms: must be an array");
-    const std::string& self = kms_uris[index - 1];
-    std::set<std::string> trusted;
-    for (const auto& t : *list) {
-      if (!t.is_string()) {
-        return Error(ErrorCode::kParse, where + ".trusted_external_kms: entries must be KMS URI strings");
-      }
-      const std::string& other = t.get_ref<const std::string&>();
-      if (other == self || state->domains.count(other) == 0) {
-        return Error(ErrorCode::kParse,
-                     where + ".trusted_external_kms: '" + other + "' is not another domain of this store");
-      }
-      trusted.insert(other);
-    }
-    state->trust[self] = std::move(trusted);
-  }
+  for (size_t i = 0; i < domains.size(); ++i) MCX_RETURN_IF_ERROR(ReadTrust(domains[i], kms_uris[i], state.get()));
   return state;
 }
-
 
 Result<KeyStore> KeyStore::LoadJsonExport(std::string_view json, const std::string& name) {
   MCX_ASSIGN_OR_RETURN(std::unique_ptr<State> state, ParseJsonExport(json, name));
@@ -378,7 +295,7 @@ std::string ExportJsonOf(const KeyStore::State& state, bool include_secrets) {
     root["domains"].push_back(std::move(dj));
   }
   std::string out = root.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
-  WipeJson(root);
+  WipeJsonStrings(root);
   return out;
 }
 

@@ -526,6 +526,21 @@ TEST(KeyStoreTest, JsonExportHidesSecretsUnlessAskedAndLoadsBack) {
   EXPECT_FALSE(public_only->HasMasterSecrets(kPrimary));
   EXPECT_EQ(public_only->Kms(kPartner)->kpak, store->Kms(kPartner)->kpak);
 
+  // A bad secret is named by its path in the file, never echoed.
+  const std::string ssk = ToHex((*alice)->user_signing_key.span());
+  for (const auto& [replacement, problem] :
+       {std::pair{ssk.substr(0, 62), std::string("expected 32 octets, got 31")},
+        std::pair{ssk.substr(0, 10) + "q" + ssk.substr(11), std::string("not hex: non-hex character (at offset 10)")}}) {
+    WriteAll(file, std::string(secret_json).replace(secret_json.find(ssk), ssk.size(), replacement));
+    auto bad = KeyStore::Load(file);
+    ASSERT_FALSE(bad.ok());
+    const std::string e = bad.error().message();
+    EXPECT_NE(e.find(": field 'domains["), std::string::npos) << e;
+    EXPECT_NE(e.find("].key_sets["), std::string::npos) << e;
+    EXPECT_NE(e.find("].user_signing_key': " + problem), std::string::npos) << e;
+    EXPECT_EQ(e.find(ssk.substr(0, 10)), std::string::npos) << e;
+  }
+
   WriteAll(file, "{\"format\": \"something-else\", \"version\": 1}");
   EXPECT_FALSE(KeyStore::Load(file).ok());
   WriteAll(file, "not json");
@@ -567,7 +582,8 @@ TEST(KeyStoreTest, JsonExportCarriesExplicitTrustListsAndLoadHonoursThem) {
                                             "\"trusted_external_kms\": \"kms.fire.example\""));
   auto not_a_list = KeyStore::Load(file);
   ASSERT_FALSE(not_a_list.ok());
-  EXPECT_NE(not_a_list.error().message().find("trusted_external_kms: must be an array"), std::string::npos)
+  EXPECT_NE(not_a_list.error().message().find("trusted_external_kms': expected an array, got string"),
+            std::string::npos)
       << not_a_list.error().ToString();
 }
 
