@@ -1,7 +1,8 @@
 #include "harness/shim/answers.h"
 
+#include "crypto/json_fields.h"
+
 #include "harness/shim/excerpt.h"
-#include "harness/shim/json_fields.h"
 #include "harness/shim/reason_codes.h"
 #include "harness/shim/requests.h"
 
@@ -10,40 +11,23 @@ namespace {
 
 using nlohmann::json;
 
-// The hello answer names its fields "answer field 'X'".
-Error AnswerFieldError(const std::string& field, const std::string& problem) {
-  return Error(ErrorCode::kParse, "answer field '" + field + "': " + problem);
-}
-
-Result<std::string> GetAnswerString(const json& obj, const std::string& field, bool required = true) {
-  auto it = obj.find(field);
-  if (it == obj.end()) {
-    if (required) return AnswerFieldError(field, "missing");
-    return std::string();
-  }
-  if (!it->is_string()) return AnswerFieldError(field, std::string("expected a string, got ") + it->type_name());
-  return it->get<std::string>();
-}
-
-Result<SentGktp> SentGktpFrom(const json& item, const std::string& name) {
-  if (!item.is_object()) return FieldError(name, "expected an object");
-  Fields f(item, name);
+Result<SentGktp> SentGktpFrom(const JsonFields& f) {
   SentGktp g;
   MCX_ASSIGN_OR_RETURN(uint64_t step, f.Unsigned("step"));
-  if (step < 1 || step > 15) return FieldError(f.Name("step"), "must be a procedure step 1..15");
+  if (step < 1 || step > 15) return f.FieldError("step", "must be a procedure step 1..15");
   g.step = static_cast<int>(step);
   MCX_ASSIGN_OR_RETURN(g.recipient, f.String("recipient"));
-  MCX_ASSIGN_OR_RETURN(g.message, f.Base64("b64"));
+  MCX_ASSIGN_OR_RETURN(g.message, MikeyMessage(f, "b64"));
   return g;
 }
 
 // The optional "reason_code" of a rejection: absent is fine, anything that
 // is not a known code is a protocol error saying which codes exist.
-Result<std::string> ReasonCodeFrom(const Fields& f) {
+Result<std::string> ReasonCodeFrom(const JsonFields& f) {
   if (!f.Has("reason_code")) return std::string();
   MCX_ASSIGN_OR_RETURN(std::string code, f.String("reason_code"));
   auto parsed = ParseReasonCode(code);
-  if (!parsed.ok()) return FieldError("reason_code", parsed.error().message());
+  if (!parsed.ok()) return f.FieldError("reason_code", parsed.error().message());
   return code;
 }
 
@@ -54,26 +38,23 @@ json ToJson(const HelloAnswer& a) {
 }
 
 Result<HelloAnswer> HelloAnswerFromJson(const json& answer) {
+  const JsonFields f(answer);
   HelloAnswer hello;
-  MCX_ASSIGN_OR_RETURN(hello.name, GetAnswerString(answer, "name"));
-  MCX_ASSIGN_OR_RETURN(hello.version, GetAnswerString(answer, "version"));
-  auto protocol = answer.find("protocol");
-  if (protocol != answer.end() &&
-      (!protocol->is_number_integer() || protocol->get<int64_t>() != kShimProtocolVersion)) {
-    return AnswerFieldError("protocol", "this harness speaks version " + std::to_string(kShimProtocolVersion) +
-                                      ", the shim answered " + protocol->dump());
-  }
-  auto roles = answer.find("roles");
-  if (roles == answer.end()) return AnswerFieldError("roles", "missing");
-  if (!roles->is_array()) return AnswerFieldError("roles", "expected an array of role names");
-  for (size_t i = 0; i < roles->size(); ++i) {
-    const json& r = (*roles)[i];
-    if (!r.is_string()) return AnswerFieldError("roles[" + std::to_string(i) + "]", "expected a string");
-    std::string role = r.get<std::string>();
-    if (role != "primary-gms" && role != "partner-gms" && role != "ue") {
-      return AnswerFieldError("roles[" + std::to_string(i) + "]", "unknown role '" + Excerpt(role, 40) + "'");
+  MCX_ASSIGN_OR_RETURN(hello.name, f.String("name"));
+  MCX_ASSIGN_OR_RETURN(hello.version, f.String("version"));
+  if (f.Has("protocol")) {
+    const json& protocol = answer.at("protocol");
+    if (!protocol.is_number_integer() || protocol.get<int64_t>() != kShimProtocolVersion) {
+      return f.FieldError("protocol", "this harness speaks version " + std::to_string(kShimProtocolVersion) +
+                                          ", the shim answered " + protocol.dump());
     }
-    hello.roles.push_back(role);
+  }
+  MCX_ASSIGN_OR_RETURN(hello.roles, f.StringArray("roles"));
+  for (size_t i = 0; i < hello.roles.size(); ++i) {
+    const std::string& role = hello.roles[i];
+    if (role != "primary-gms" && role != "partner-gms" && role != "ue") {
+      return f.FieldError("roles[" + std::to_string(i) + "]", "unknown role '" + Excerpt(role, 40) + "'");
+    }
   }
   return hello;
 }
@@ -101,14 +82,7 @@ json GktpListJson(const std::vector<SentGktp>& gktps) {
 }
 
 Result<std::vector<SentGktp>> GktpListFromJson(const json& j) {
-  Fields f(j, "");
-  MCX_ASSIGN_OR_RETURN(const json* list, f.Array("gktps"));
-  std::vector<SentGktp> out;
-  for (size_t i = 0; i < list->size(); ++i) {
-    MCX_ASSIGN_OR_RETURN(SentGktp g, SentGktpFrom((*list)[i], "gktps[" + std::to_string(i) + "]"));
-    out.push_back(std::move(g));
-  }
-  return out;
+  return JsonFields(j).ReadEach("gktps", &SentGktpFrom);
 }
 
 json ToJson(const PartnerAnswer& a) {
@@ -124,8 +98,8 @@ json ToJson(const PartnerAnswer& a) {
 Result<PartnerAnswer> PartnerAnswerFromJson(const json& j) {
   PartnerAnswer a;
   MCX_ASSIGN_OR_RETURN(a.gktps, GktpListFromJson(j));
-  Fields f(j, "");
-  MCX_ASSIGN_OR_RETURN(a.rejected, f.Bool("rejected", false));
+  const JsonFields f(j);
+  MCX_ASSIGN_OR_RETURN(a.rejected, f.OptionalBool("rejected", false));
   MCX_ASSIGN_OR_RETURN(a.reason, f.OptionalString("reason", ""));
   if (a.rejected) {
     MCX_ASSIGN_OR_RETURN(a.reason_code, ReasonCodeFrom(f));
@@ -146,17 +120,15 @@ json ToJson(const DeliverAnswer& a) {
 }
 
 Result<DeliverAnswer> DeliverAnswerFromJson(const json& j) {
-  Fields f(j, "");
+  const JsonFields f(j);
   DeliverAnswer d;
-  if (!f.Has("accepted") || !j.at("accepted").is_boolean()) return FieldError("accepted", "expected true or false");
-  d.accepted = j.at("accepted").get<bool>();
+  MCX_ASSIGN_OR_RETURN(d.accepted, f.Bool("accepted"));
   if (!d.accepted) {
     MCX_ASSIGN_OR_RETURN(d.reason, f.OptionalString("reason", ""));
     MCX_ASSIGN_OR_RETURN(d.reason_code, ReasonCodeFrom(f));
     return d;
   }
-  MCX_ASSIGN_OR_RETURN(Bytes gmk_id, f.Hex("gmk_id", 4));
-  d.gmk_id = U32(gmk_id);
+  MCX_ASSIGN_OR_RETURN(d.gmk_id, f.HexU32("gmk_id"));
   MCX_ASSIGN_OR_RETURN(d.srtp_master_key, f.Hex("srtp_master_key", 16));
   MCX_ASSIGN_OR_RETURN(d.srtp_master_salt, f.Hex("srtp_master_salt", 12));
   return d;

@@ -60,8 +60,18 @@ TEST(MessagesTest, DeliverRoundTripsAndValidatesLengths) {
   bad["srtp_master_salt"] = "0102";
   auto e = DeliverAnswerFromJson(bad);
   ASSERT_FALSE(e.ok());
-  EXPECT_NE(e.error().message().find("srtp_master_salt"), std::string::npos);
-  EXPECT_FALSE(DeliverAnswerFromJson(json{{"accepted", "yes"}}).ok());
+  EXPECT_EQ(e.error().message(), "field 'srtp_master_salt': expected 12 octets, got 2");
+  bad = ToJson(a);
+  bad["gmk_id"] = "0abcdef";
+  EXPECT_EQ(DeliverAnswerFromJson(bad).error().message(), "field 'gmk_id': not hex: hex string has odd length 7");
+  EXPECT_EQ(DeliverAnswerFromJson(json{{"accepted", "yes"}}).error().message(),
+            "field 'accepted': expected true or false, got string");
+  json big_cs_id = ToJson(d);
+  big_cs_id["srtp"]["cs_id"] = 256;
+  EXPECT_EQ(DeliverRequestFromJson(big_cs_id).error().message(), "field 'srtp.cs_id': 256 is out of range 0..255");
+  json empty_gktp = ToJson(d);
+  empty_gktp["gktp_b64"] = "";
+  EXPECT_EQ(DeliverRequestFromJson(empty_gktp).error().message(), "field 'gktp_b64': empty message");
 }
 
 TEST(MessagesTest, GktpListRejectsBadEntriesNamingThem) {
@@ -78,6 +88,10 @@ TEST(MessagesTest, GktpListRejectsBadEntriesNamingThem) {
   ASSERT_FALSE(e2.ok());
   EXPECT_NE(e2.error().message().find("gktps[0].b64"), std::string::npos);
   EXPECT_FALSE(GktpListFromJson(json{{"gktps", {{{"step", 7}, {"b64", "ARoFAQ=="}}}}}).ok());
+  EXPECT_EQ(GktpListFromJson(json{{"gktps", {bad_b64["gktps"][0], 5}}}).error().message(),
+            "field 'gktps[0].b64': not base64: " + FromBase64("!!").error().ToString());
+  EXPECT_EQ(GktpListFromJson(json{{"gktps", {good["gktps"][0], 5}}}).error().message(),
+            "field 'gktps[1]': expected an object, got number");
   EXPECT_FALSE(GktpListFromJson(json{{"gktps", 5}}).ok());
   EXPECT_FALSE(GktpListFromJson(json::array()).ok());
 }

@@ -2,32 +2,27 @@
 
 #include <cstdlib>
 
-#include "harness/shim/json_fields.h"
 
 namespace mcx::shim {
 namespace {
 
 using nlohmann::json;
 
+// A hello's "protocol" beyond this is not a version number at all.
+constexpr uint64_t kMaxProtocolVersion = 1000;
+
 json PartyJson(const Party& p) { return {{"uri", p.uri}, {"kms_uri", p.kms_uri}}; }
 
-Result<Party> PartyFrom(const json& j, const std::string& name) {
-  if (!j.is_object()) return FieldError(name, "expected an object");
-  Fields f(j, name);
+Result<Party> PartyFrom(const JsonFields& f) {
   Party p;
   MCX_ASSIGN_OR_RETURN(p.uri, f.String("uri"));
   MCX_ASSIGN_OR_RETURN(p.kms_uri, f.String("kms_uri"));
   return p;
 }
 
-Result<std::vector<Party>> PartiesFrom(const Fields& f, const std::string& key) {
-  MCX_ASSIGN_OR_RETURN(const json* list, f.Array(key));
-  std::vector<Party> out;
-  for (size_t i = 0; i < list->size(); ++i) {
-    MCX_ASSIGN_OR_RETURN(Party p, PartyFrom((*list)[i], f.Name(key) + "[" + std::to_string(i) + "]"));
-    out.push_back(std::move(p));
-  }
-  return out;
+Result<Party> PartyField(const JsonFields& parent, const std::string& key) {
+  MCX_ASSIGN_OR_RETURN(JsonFields f, parent.Object(key));
+  return PartyFrom(f);
 }
 
 json OptionsJson(const GktpOptions& o) {
@@ -38,24 +33,54 @@ json OptionsJson(const GktpOptions& o) {
           {"cs_id", o.cs_id}};
 }
 
-Result<GktpOptions> OptionsFrom(const Fields& parent) {
+Result<GktpOptions> OptionsFrom(const JsonFields& parent) {
   GktpOptions o;
   if (!parent.Has("options")) return o;
-  MCX_ASSIGN_OR_RETURN(const json* obj, parent.Object("options"));
-  Fields f(*obj, parent.Name("options"));
-  MCX_ASSIGN_OR_RETURN(o.identity_hiding, f.Bool("identity_hiding", false));
-  MCX_ASSIGN_OR_RETURN(o.sp_payload, f.Bool("sp_payload", true));
-  MCX_ASSIGN_OR_RETURN(o.sakke_to_self, f.Bool("sakke_to_self", false));
+  MCX_ASSIGN_OR_RETURN(JsonFields f, parent.Object("options"));
+  MCX_ASSIGN_OR_RETURN(o.identity_hiding, f.OptionalBool("identity_hiding", false));
+  MCX_ASSIGN_OR_RETURN(o.sp_payload, f.OptionalBool("sp_payload", true));
+  MCX_ASSIGN_OR_RETURN(o.sakke_to_self, f.OptionalBool("sakke_to_self", false));
   MCX_ASSIGN_OR_RETURN(o.key_params, f.OptionalString("key_params", "none"));
   if (o.key_params != "none" && o.key_params != "rel15" && o.key_params != "rel13") {
-    return FieldError(f.Name("key_params"), "expected none, rel15 or rel13");
+    return f.FieldError("key_params", "expected none, rel15 or rel13");
   }
   if (f.Has("cs_id")) {
-    MCX_ASSIGN_OR_RETURN(uint64_t cs_id, f.Unsigned("cs_id"));
-    if (cs_id > 255) return FieldError(f.Name("cs_id"), "must fit in one octet");
+    MCX_ASSIGN_OR_RETURN(uint64_t cs_id, f.Unsigned("cs_id", 255));
     o.cs_id = static_cast<uint8_t>(cs_id);
   }
   return o;
+}
+
+Result<GroupMember> MemberFrom(const JsonFields& f) {
+  GroupMember member;
+  MCX_ASSIGN_OR_RETURN(member.uri, f.String("uri"));
+  MCX_ASSIGN_OR_RETURN(member.kms_uri, f.String("kms_uri"));
+  MCX_ASSIGN_OR_RETURN(member.affiliated, f.OptionalBool("affiliated", true));
+  return member;
+}
+
+Result<ProvisionedIdentity> IdentityFrom(const JsonFields& f) {
+  ProvisionedIdentity id;
+  MCX_ASSIGN_OR_RETURN(id.uri, f.String("uri"));
+  MCX_ASSIGN_OR_RETURN(id.kms_uri, f.String("kms_uri"));
+  MCX_ASSIGN_OR_RETURN(id.init_xml, f.String("init_xml"));
+  MCX_ASSIGN_OR_RETURN(id.keyprov_xml, f.String("keyprov_xml"));
+  MCX_ASSIGN_OR_RETURN(id.certcache_xml, f.OptionalString("certcache_xml", ""));
+  return id;
+}
+
+Result<ConstituentGroup> GroupFrom(const JsonFields& gf) {
+  ConstituentGroup group;
+  MCX_ASSIGN_OR_RETURN(group.id, gf.String("id"));
+  MCX_ASSIGN_OR_RETURN(group.domain, gf.OptionalString("domain", ""));
+  MCX_ASSIGN_OR_RETURN(group.members, gf.ReadEach("members", &MemberFrom));
+  if (gf.Has("gmk")) {
+    MCX_ASSIGN_OR_RETURN(group.gmk, gf.Hex("gmk", 16));
+  }
+  if (gf.Has("gmk_id")) {
+    MCX_ASSIGN_OR_RETURN(group.gmk_id, gf.HexU32("gmk_id"));
+  }
+  return group;
 }
 
 }  // namespace
@@ -69,11 +94,10 @@ json ToJson(const HelloRequest& r) {
 }
 
 Result<HelloRequest> HelloRequestFromJson(const json& j) {
-  Fields f(j, "");
+  const JsonFields f(j);
   HelloRequest r;
   if (f.Has("protocol")) {
-    MCX_ASSIGN_OR_RETURN(uint64_t protocol, f.Unsigned("protocol"));
-    if (protocol > 1000) return FieldError("protocol", "not a protocol version");
+    MCX_ASSIGN_OR_RETURN(uint64_t protocol, f.Unsigned("protocol", kMaxProtocolVersion));
     r.protocol = static_cast<int>(protocol);
   }
   if (f.Has("seed")) {
@@ -115,58 +139,26 @@ json ToJson(const RegroupRequest& r) {
 }
 
 Result<RegroupRequest> RegroupRequestFromJson(const json& j) {
-  Fields f(j, "");
+  const JsonFields f(j);
   RegroupRequest r;
   MCX_ASSIGN_OR_RETURN(r.procedure, f.OptionalString("procedure", "multi-domain-regroup"));
   if (r.procedure != "multi-domain-regroup" && r.procedure != "single-domain-regroup" &&
       r.procedure != "group-creation") {
-    return FieldError("procedure", "unknown procedure '" + r.procedure + "'");
+    return f.FieldError("procedure", "unknown procedure '" + r.procedure + "'");
   }
   MCX_ASSIGN_OR_RETURN(r.requester, f.OptionalString("requester", ""));
   MCX_ASSIGN_OR_RETURN(r.temporary_group_id, f.String("temporary_group_id"));
-  MCX_ASSIGN_OR_RETURN(const json* gms, f.Object("primary_gms"));
-  MCX_ASSIGN_OR_RETURN(r.primary_gms, PartyFrom(*gms, "primary_gms"));
+  MCX_ASSIGN_OR_RETURN(r.primary_gms, PartyField(f, "primary_gms"));
   if (f.Has("partner") && !j.at("partner").is_null()) {
-    MCX_ASSIGN_OR_RETURN(Party partner, PartyFrom(j.at("partner"), "partner"));
-    r.partner = partner;
+    MCX_ASSIGN_OR_RETURN(r.partner, PartyField(f, "partner"));
   }
-  MCX_ASSIGN_OR_RETURN(const json* groups, f.Array("constituent_groups"));
-  for (size_t i = 0; i < groups->size(); ++i) {
-    std::string name = "constituent_groups[" + std::to_string(i) + "]";
-    const json& g = (*groups)[i];
-    if (!g.is_object()) return FieldError(name, "expected an object");
-    Fields gf(g, name);
-    ConstituentGroup group;
-    MCX_ASSIGN_OR_RETURN(group.id, gf.String("id"));
-    MCX_ASSIGN_OR_RETURN(group.domain, gf.OptionalString("domain", ""));
-    MCX_ASSIGN_OR_RETURN(const json* members, gf.Array("members"));
-    for (size_t k = 0; k < members->size(); ++k) {
-      std::string mname = name + ".members[" + std::to_string(k) + "]";
-      const json& m = (*members)[k];
-      if (!m.is_object()) return FieldError(mname, "expected an object");
-      Fields mf(m, mname);
-      GroupMember member;
-      MCX_ASSIGN_OR_RETURN(member.uri, mf.String("uri"));
-      MCX_ASSIGN_OR_RETURN(member.kms_uri, mf.String("kms_uri"));
-      MCX_ASSIGN_OR_RETURN(member.affiliated, mf.Bool("affiliated", true));
-      group.members.push_back(std::move(member));
-    }
-    if (gf.Has("gmk")) {
-      MCX_ASSIGN_OR_RETURN(Bytes gmk, gf.Hex("gmk", 16));
-      group.gmk = gmk;
-    }
-    if (gf.Has("gmk_id")) {
-      MCX_ASSIGN_OR_RETURN(Bytes id, gf.Hex("gmk_id", 4));
-      group.gmk_id = U32(id);
-    }
-    r.constituent_groups.push_back(std::move(group));
-  }
+  MCX_ASSIGN_OR_RETURN(r.constituent_groups, f.ReadEach("constituent_groups", &GroupFrom));
   if (f.Has("step_clock")) {
-    MCX_ASSIGN_OR_RETURN(const json* clock, f.Object("step_clock"));
-    for (auto it = clock->begin(); it != clock->end(); ++it) {
+    MCX_ASSIGN_OR_RETURN(JsonFields clock, f.Object("step_clock"));
+    for (auto it = clock.object().begin(); it != clock.object().end(); ++it) {
       int step = std::atoi(it.key().c_str());
       if (step < 1 || step > 15 || !it.value().is_number_unsigned()) {
-        return FieldError("step_clock." + it.key(), "expected step 1..15 mapped to NTP seconds");
+        return clock.FieldError(it.key(), "expected step 1..15 mapped to NTP seconds");
       }
       r.step_clock[step] = it.value().get<uint64_t>();
     }
@@ -188,15 +180,13 @@ json ToJson(const RegroupNotification& r) {
 }
 
 Result<RegroupNotification> RegroupNotificationFromJson(const json& j) {
-  Fields f(j, "");
+  const JsonFields f(j);
   RegroupNotification r;
-  MCX_ASSIGN_OR_RETURN(const json* primary, f.Object("primary_gms"));
-  MCX_ASSIGN_OR_RETURN(r.primary_gms, PartyFrom(*primary, "primary_gms"));
-  MCX_ASSIGN_OR_RETURN(const json* partner, f.Object("partner_gms"));
-  MCX_ASSIGN_OR_RETURN(r.partner_gms, PartyFrom(*partner, "partner_gms"));
+  MCX_ASSIGN_OR_RETURN(r.primary_gms, PartyField(f, "primary_gms"));
+  MCX_ASSIGN_OR_RETURN(r.partner_gms, PartyField(f, "partner_gms"));
   MCX_ASSIGN_OR_RETURN(r.temporary_group_id, f.String("temporary_group_id"));
-  MCX_ASSIGN_OR_RETURN(r.gktp, f.Base64("gktp_b64"));
-  MCX_ASSIGN_OR_RETURN(r.affiliated_members, PartiesFrom(f, "affiliated_members"));
+  MCX_ASSIGN_OR_RETURN(r.gktp, MikeyMessage(f, "gktp_b64"));
+  MCX_ASSIGN_OR_RETURN(r.affiliated_members, f.ReadEach("affiliated_members", &PartyFrom));
   MCX_ASSIGN_OR_RETURN(r.clock_ntp_seconds, f.Unsigned("clock_ntp_seconds"));
   MCX_ASSIGN_OR_RETURN(r.options, OptionsFrom(f));
   return r;
@@ -212,19 +202,17 @@ json ToJson(const DeliverRequest& r) {
 }
 
 Result<DeliverRequest> DeliverRequestFromJson(const json& j) {
-  Fields f(j, "");
+  const JsonFields f(j);
   DeliverRequest r;
   MCX_ASSIGN_OR_RETURN(r.ue.uri, f.String("ue"));
   MCX_ASSIGN_OR_RETURN(r.ue.kms_uri, f.OptionalString("ue_kms_uri", ""));
   MCX_ASSIGN_OR_RETURN(r.sender, f.String("sender"));
-  MCX_ASSIGN_OR_RETURN(r.gktp, f.Base64("gktp_b64"));
+  MCX_ASSIGN_OR_RETURN(r.gktp, MikeyMessage(f, "gktp_b64"));
   MCX_ASSIGN_OR_RETURN(r.clock_ntp_seconds, f.Unsigned("clock_ntp_seconds"));
-  MCX_ASSIGN_OR_RETURN(const json* srtp, f.Object("srtp"));
-  Fields sf(*srtp, "srtp");
-  MCX_ASSIGN_OR_RETURN(uint64_t cs_id, sf.Unsigned("cs_id"));
-  if (cs_id > 255) return FieldError("srtp.cs_id", "must fit in one octet");
+  MCX_ASSIGN_OR_RETURN(JsonFields srtp, f.Object("srtp"));
+  MCX_ASSIGN_OR_RETURN(uint64_t cs_id, srtp.Unsigned("cs_id", 255));
   r.srtp_cs_id = static_cast<uint8_t>(cs_id);
-  MCX_ASSIGN_OR_RETURN(r.srtp_rand, sf.Hex("rand", 0));
+  MCX_ASSIGN_OR_RETURN(r.srtp_rand, srtp.Hex("rand"));
   return r;
 }
 
@@ -241,22 +229,15 @@ json ToJson(const ProvisionRequest& r) {
 }
 
 Result<ProvisionRequest> ProvisionFromJson(const json& j) {
-  Fields f(j, "");
-  MCX_ASSIGN_OR_RETURN(const json* list, f.Array("identities"));
   ProvisionRequest r;
-  for (size_t i = 0; i < list->size(); ++i) {
-    std::string name = "identities[" + std::to_string(i) + "]";
-    if (!(*list)[i].is_object()) return FieldError(name, "expected an object");
-    Fields idf((*list)[i], name);
-    ProvisionedIdentity id;
-    MCX_ASSIGN_OR_RETURN(id.uri, idf.String("uri"));
-    MCX_ASSIGN_OR_RETURN(id.kms_uri, idf.String("kms_uri"));
-    MCX_ASSIGN_OR_RETURN(id.init_xml, idf.String("init_xml"));
-    MCX_ASSIGN_OR_RETURN(id.keyprov_xml, idf.String("keyprov_xml"));
-    MCX_ASSIGN_OR_RETURN(id.certcache_xml, idf.OptionalString("certcache_xml", ""));
-    r.identities.push_back(std::move(id));
-  }
+  MCX_ASSIGN_OR_RETURN(r.identities, JsonFields(j).ReadEach("identities", &IdentityFrom));
   return r;
+}
+
+Result<Bytes> MikeyMessage(const JsonFields& fields, const std::string& key) {
+  MCX_ASSIGN_OR_RETURN(Bytes message, fields.Base64(key));
+  if (message.empty()) return fields.FieldError(key, "empty message");
+  return message;
 }
 
 }  // namespace mcx::shim

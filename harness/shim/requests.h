@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crypto/bytes.h"
+#include "crypto/json_fields.h"
 #include "crypto/result.h"
 
 namespace mcx::shim {
@@ -112,6 +113,10 @@ Result<ProvisionRequest> ProvisionFromJson(const nlohmann::json& j);
 Result<RegroupRequest> RegroupRequestFromJson(const nlohmann::json& j);
 Result<RegroupNotification> RegroupNotificationFromJson(const nlohmann::json& j);
 Result<DeliverRequest> DeliverRequestFromJson(const nlohmann::json& j);
+
+// A request's or answer's MIKEY message field: base64 of at least one octet
+// (the readers of both sides share it).
+Result<Bytes> MikeyMessage(const JsonFields& fields, const std::string& key);
 
 }  // namespace mcx::shim
 
