@@ -1,9 +1,10 @@
 #include "harness/report/json_report.h"
 
-#include <limits>
+#include <climits>
 
 #include "crypto/bounded_json.h"
 #include "crypto/bytes.h"
+#include "crypto/json_fields.h"
 #include "mikey/codec.h"
 #include "mikey/inspect.h"
 
@@ -53,273 +54,152 @@ std::string Indent(const std::string& text, const std::string& pad) {
 // documents where ordered_json's are linear.
 using DomJson = nlohmann::json;
 
-Error FieldError(const std::string& path, const std::string& problem) {
-  return Error(ErrorCode::kParse, "report.json " + path + ": " + problem);
-}
+// Field access that checks presence and type (crypto/json_fields.h), so
+// hostile or truncated reports yield errors naming the field
+// ("report.json: field 'cases[1].id': ..."), never nlohmann exceptions.
+constexpr char kWhere[] = "report.json";
 
-std::string Child(const std::string& path, const std::string& key) {
-  return path.empty() ? key : path + "." + key;
-}
-
-std::string Index(const std::string& path, size_t i) { return path + "[" + std::to_string(i) + "]"; }
-
-// Field access that checks presence and type, so hostile or truncated
-// reports yield errors, never nlohmann exceptions.
-class Reader {
- public:
-  Reader(const DomJson& object, std::string path) : object_(object), path_(std::move(path)) {}
-
-  const std::string& path() const { return path_; }
-
-  Result<const DomJson*> Get(const std::string& key, bool required) const {
-    if (!object_.is_object()) return FieldError(path_.empty() ? "document" : path_, "expected an object");
-    auto it = object_.find(key);
-    if (it == object_.end()) {
-      if (required) return FieldError(Child(path_, key), "missing");
-      return static_cast<const DomJson*>(nullptr);
-    }
-    return &*it;
-  }
-
-  Status String(const std::string& key, std::string* out, bool required = true) const {
-    MCX_ASSIGN_OR_RETURN(const DomJson* value, Get(key, required));
-    if (value == nullptr) return Status::Ok();
-    if (!value->is_string()) return TypeError(key, "a string", *value);
-    *out = value->get<std::string>();
-    return Status::Ok();
-  }
-
-  bool Has(const std::string& key) const { return object_.is_object() && object_.contains(key); }
-
-  Status Bool(const std::string& key, bool* out, bool required = true) const {
-    MCX_ASSIGN_OR_RETURN(const DomJson* value, Get(key, required));
-    if (value == nullptr) return Status::Ok();
-    if (!value->is_boolean()) return TypeError(key, "a boolean", *value);
-    *out = value->get<bool>();
-    return Status::Ok();
-  }
-
-  Status Int(const std::string& key, int* out, bool required = true) const {
-    MCX_ASSIGN_OR_RETURN(const DomJson* value, Get(key, required));
-    if (value == nullptr) return Status::Ok();
-    if (!value->is_number_integer()) return TypeError(key, "an integer", *value);
-    if (value->is_number_unsigned()) {
-      uint64_t v = value->get<uint64_t>();
-      if (v > static_cast<uint64_t>(std::numeric_limits<int>::max())) {
-        return FieldError(Child(path_, key), "out of range");
-      }
-      *out = static_cast<int>(v);
-      return Status::Ok();
-    }
-    int64_t v = value->get<int64_t>();
-    if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max()) {
-      return FieldError(Child(path_, key), "out of range");
-    }
-    *out = static_cast<int>(v);
-    return Status::Ok();
-  }
-
-  Status Uint64(const std::string& key, uint64_t* out, bool required = true) const {
-    MCX_ASSIGN_OR_RETURN(const DomJson* value, Get(key, required));
-    if (value == nullptr) return Status::Ok();
-    if (!value->is_number_unsigned()) return TypeError(key, "a non-negative integer", *value);
-    *out = value->get<uint64_t>();
-    return Status::Ok();
-  }
-
-  Status Double(const std::string& key, double* out, bool required = true) const {
-    MCX_ASSIGN_OR_RETURN(const DomJson* value, Get(key, required));
-    if (value == nullptr) return Status::Ok();
-    if (!value->is_number()) return TypeError(key, "a number", *value);
-    *out = value->get<double>();
-    return Status::Ok();
-  }
-
-  Status StringArray(const std::string& key, std::vector<std::string>* out, bool required = true) const {
-    MCX_ASSIGN_OR_RETURN(const DomJson* value, Get(key, required));
-    if (value == nullptr) return Status::Ok();
-    if (!value->is_array()) return TypeError(key, "an array", *value);
-    out->clear();
-    for (size_t i = 0; i < value->size(); ++i) {
-      const DomJson& item = (*value)[i];
-      if (!item.is_string()) {
-        return FieldError(Index(Child(path_, key), i), std::string("expected a string, got ") + item.type_name());
-      }
-      out->push_back(item.get<std::string>());
-    }
-    return Status::Ok();
-  }
-
-  // An array field (empty when optional and absent).
-  Result<const DomJson*> Array(const std::string& key, bool required = true) const {
-    static const DomJson kEmpty = DomJson::array();
-    MCX_ASSIGN_OR_RETURN(const DomJson* value, Get(key, required));
-    if (value == nullptr) return &kEmpty;
-    if (!value->is_array()) return TypeError(key, "an array", *value);
-    return value;
-  }
-
-  Result<Reader> Object(const std::string& key) const {
-    MCX_ASSIGN_OR_RETURN(const DomJson* value, Get(key, true));
-    if (!value->is_object()) return TypeError(key, "an object", *value);
-    return Reader(*value, Child(path_, key));
-  }
-
- private:
-  Error TypeError(const std::string& key, const char* expected, const DomJson& value) const {
-    return FieldError(Child(path_, key), std::string("expected ") + expected + ", got " + value.type_name());
-  }
-
-  const DomJson& object_;
-  std::string path_;
-};
-
-Result<Verdict> ParseVerdict(const std::string& name, const std::string& path) {
+Result<Verdict> ParseVerdict(const JsonFields& r) {
+  MCX_ASSIGN_OR_RETURN(std::string name, r.String("verdict"));
   if (auto v = engine::VerdictFromName(name)) return *v;
-  return FieldError(path, "unknown verdict '" + S(name) + "' (passed, failed, skipped, error, inconclusive)");
+  return r.FieldError("verdict", "unknown verdict '" + S(name) + "' (passed, failed, skipped, error, inconclusive)");
 }
 
-Status ReadControl(const Reader& r, engine::ControlResult* control) {
+Status ReadControl(const JsonFields& r, engine::ControlResult* control) {
   if (!r.Has("control")) return Status::Ok();
-  MCX_ASSIGN_OR_RETURN(Reader c, r.Object("control"));
-  std::string status;
-  MCX_RETURN_IF_ERROR(c.String("status", &status));
+  MCX_ASSIGN_OR_RETURN(JsonFields c, r.Object("control"));
+  MCX_ASSIGN_OR_RETURN(std::string status, c.String("status"));
   auto parsed = engine::ControlStatusFromName(status);
   if (!parsed) {
-    return FieldError(Child(c.path(), "status"),
-                      "unknown control status '" + S(status) + "' (none, off, accepted, rejected)");
+    return c.FieldError("status", "unknown control status '" + S(status) + "' (none, off, accepted, rejected)");
   }
   control->status = *parsed;
-  return c.String("detail", &control->detail, false);
+  MCX_ASSIGN_OR_RETURN(control->detail, c.OptionalString("detail", ""));
+  return Status::Ok();
 }
 
-Status ReadCheck(const Reader& r, checks::CheckResult* check) {
-  MCX_RETURN_IF_ERROR(r.String("id", &check->id));
-  MCX_RETURN_IF_ERROR(r.String("clause", &check->clause, false));
-  std::string requirement, status;
-  MCX_RETURN_IF_ERROR(r.String("requirement", &requirement));
+Result<checks::CheckResult> CheckFrom(const JsonFields& r) {
+  checks::CheckResult check;
+  MCX_ASSIGN_OR_RETURN(check.id, r.String("id"));
+  MCX_ASSIGN_OR_RETURN(check.clause, r.OptionalString("clause", ""));
+  MCX_ASSIGN_OR_RETURN(std::string requirement, r.String("requirement"));
   if (requirement == checks::RequirementName(checks::Requirement::kMust)) {
-    check->requirement = checks::Requirement::kMust;
+    check.requirement = checks::Requirement::kMust;
   } else if (requirement == checks::RequirementName(checks::Requirement::kShould)) {
-    check->requirement = checks::Requirement::kShould;
+    check.requirement = checks::Requirement::kShould;
   } else {
-    return FieldError(Child(r.path(), "requirement"), "unknown requirement '" + S(requirement) + "'");
+    return r.FieldError("requirement", "unknown requirement '" + S(requirement) + "'");
   }
-  MCX_RETURN_IF_ERROR(r.String("status", &status));
+  MCX_ASSIGN_OR_RETURN(std::string status, r.String("status"));
   auto parsed = checks::CheckStatusFromName(status);
-  if (!parsed) {
-    return FieldError(Child(r.path(), "status"),
-                      "unknown status '" + S(status) + "' (pass, fail, n/a, not-evaluated)");
-  }
-  check->status = *parsed;
-  MCX_RETURN_IF_ERROR(r.String("blocked_by", &check->blocked_by, false));
+  if (!parsed) return r.FieldError("status", "unknown status '" + S(status) + "' (pass, fail, n/a, not-evaluated)");
+  check.status = *parsed;
+  MCX_ASSIGN_OR_RETURN(check.blocked_by, r.OptionalString("blocked_by", ""));
   // The blocker is what a not-evaluated check means; on another status it
   // would be a claim nothing reads.
-  if (check->not_evaluated() && check->blocked_by.empty()) {
-    return FieldError(Child(r.path(), "blocked_by"), "a not-evaluated check names the check that blocked it");
+  if (check.not_evaluated() && check.blocked_by.empty()) {
+    return r.FieldError("blocked_by", "a not-evaluated check names the check that blocked it");
   }
-  if (!check->not_evaluated() && !check->blocked_by.empty()) {
-    return FieldError(Child(r.path(), "blocked_by"), "only a not-evaluated check has a blocker (status is '" +
-                                                         S(status) + "')");
+  if (!check.not_evaluated() && !check.blocked_by.empty()) {
+    return r.FieldError("blocked_by", "only a not-evaluated check has a blocker (status is '" + S(status) + "')");
   }
-  MCX_RETURN_IF_ERROR(r.String("detail", &check->detail, false));
-  MCX_RETURN_IF_ERROR(r.String("expected", &check->expected, false));
-  MCX_RETURN_IF_ERROR(r.String("actual", &check->actual, false));
-  return Status::Ok();
+  MCX_ASSIGN_OR_RETURN(check.detail, r.OptionalString("detail", ""));
+  MCX_ASSIGN_OR_RETURN(check.expected, r.OptionalString("expected", ""));
+  MCX_ASSIGN_OR_RETURN(check.actual, r.OptionalString("actual", ""));
+  return check;
 }
 
-Status ReadChecks(const Reader& r, const std::string& key, std::vector<checks::CheckResult>* out) {
-  MCX_ASSIGN_OR_RETURN(const DomJson* list, r.Array(key, false));
-  for (size_t i = 0; i < list->size(); ++i) {
-    checks::CheckResult check;
-    MCX_RETURN_IF_ERROR(ReadCheck(Reader((*list)[i], Index(Child(r.path(), key), i)), &check));
-    out->push_back(std::move(check));
-  }
-  return Status::Ok();
+// An optional array of records (none when absent).
+template <typename T>
+Result<std::vector<T>> OptionalEach(const JsonFields& r, const std::string& key,
+                                    Result<T> (*read)(const JsonFields&)) {
+  if (!r.Has(key)) return std::vector<T>();
+  return r.ReadEach(key, read);
 }
 
-Status ReadMessage(const Reader& r, MessageRecord* m) {
-  MCX_RETURN_IF_ERROR(r.Int("step", &m->step));
-  MCX_RETURN_IF_ERROR(r.String("from", &m->from, false));
-  MCX_RETURN_IF_ERROR(r.String("to", &m->to, false));
-  MCX_RETURN_IF_ERROR(r.String("produced_by", &m->produced_by, false));
-  MCX_RETURN_IF_ERROR(r.String("kind", &m->kind, false));
-  MCX_RETURN_IF_ERROR(r.String("note", &m->note, false));
-  std::string wire_b64;
-  MCX_RETURN_IF_ERROR(r.String("wire_b64", &wire_b64));
-  auto wire = FromBase64(wire_b64);
-  if (!wire.ok()) return FieldError(Child(r.path(), "wire_b64"), wire.error().ToString());
-  m->wire = std::move(wire).value();
-  return ReadChecks(r, "checks", &m->checks);
+Result<MessageRecord> MessageFrom(const JsonFields& r) {
+  MessageRecord m;
+  MCX_ASSIGN_OR_RETURN(int64_t step, r.Integer("step", INT_MIN, INT_MAX));
+  m.step = static_cast<int>(step);
+  MCX_ASSIGN_OR_RETURN(m.from, r.OptionalString("from", ""));
+  MCX_ASSIGN_OR_RETURN(m.to, r.OptionalString("to", ""));
+  MCX_ASSIGN_OR_RETURN(m.produced_by, r.OptionalString("produced_by", ""));
+  MCX_ASSIGN_OR_RETURN(m.kind, r.OptionalString("kind", ""));
+  MCX_ASSIGN_OR_RETURN(m.note, r.OptionalString("note", ""));
+  MCX_ASSIGN_OR_RETURN(m.wire, r.Base64("wire_b64"));
+  MCX_ASSIGN_OR_RETURN(m.checks, OptionalEach(r, "checks", &CheckFrom));
+  return m;
 }
 
-Status ReadCase(const Reader& r, TestCaseResult* c) {
-  MCX_RETURN_IF_ERROR(r.String("id", &c->id));
-  MCX_RETURN_IF_ERROR(r.String("title", &c->title, false));
-  MCX_RETURN_IF_ERROR(r.String("role", &c->role, false));
-  MCX_RETURN_IF_ERROR(r.StringArray("spec_clauses", &c->spec_clauses, false));
-  MCX_RETURN_IF_ERROR(r.String("source_file", &c->source_file, false));
-  MCX_RETURN_IF_ERROR(r.String("expected_outcome", &c->expected_outcome, false));
-  MCX_RETURN_IF_ERROR(r.String("mutation", &c->mutation, false));
-  std::string verdict;
-  MCX_RETURN_IF_ERROR(r.String("verdict", &verdict));
-  MCX_ASSIGN_OR_RETURN(c->verdict, ParseVerdict(verdict, Child(r.path(), "verdict")));
-  MCX_RETURN_IF_ERROR(r.String("summary", &c->summary, false));
-  MCX_RETURN_IF_ERROR(r.String("sut_reason", &c->sut_reason, false));
-  MCX_RETURN_IF_ERROR(ReadControl(r, &c->control));
-  MCX_RETURN_IF_ERROR(r.Double("seconds", &c->seconds, false));
-  MCX_RETURN_IF_ERROR(ReadChecks(r, "flow_checks", &c->flow_checks));
-  MCX_ASSIGN_OR_RETURN(const DomJson* messages, r.Array("messages", false));
-  for (size_t i = 0; i < messages->size(); ++i) {
-    MessageRecord m;
-    MCX_RETURN_IF_ERROR(ReadMessage(Reader((*messages)[i], Index(Child(r.path(), "messages"), i)), &m));
-    c->messages.push_back(std::move(m));
+Result<TestCaseResult> CaseFrom(const JsonFields& r) {
+  TestCaseResult c;
+  MCX_ASSIGN_OR_RETURN(c.id, r.String("id"));
+  MCX_ASSIGN_OR_RETURN(c.title, r.OptionalString("title", ""));
+  MCX_ASSIGN_OR_RETURN(c.role, r.OptionalString("role", ""));
+  if (r.Has("spec_clauses")) {
+    MCX_ASSIGN_OR_RETURN(c.spec_clauses, r.StringArray("spec_clauses"));
   }
-  MCX_RETURN_IF_ERROR(r.StringArray("sut_stderr_tail", &c->sut_stderr_tail, false));
-  MCX_RETURN_IF_ERROR(r.String("sut_exit", &c->sut_exit, false));
+  MCX_ASSIGN_OR_RETURN(c.source_file, r.OptionalString("source_file", ""));
+  MCX_ASSIGN_OR_RETURN(c.expected_outcome, r.OptionalString("expected_outcome", ""));
+  MCX_ASSIGN_OR_RETURN(c.mutation, r.OptionalString("mutation", ""));
+  MCX_ASSIGN_OR_RETURN(c.verdict, ParseVerdict(r));
+  MCX_ASSIGN_OR_RETURN(c.summary, r.OptionalString("summary", ""));
+  MCX_ASSIGN_OR_RETURN(c.sut_reason, r.OptionalString("sut_reason", ""));
+  MCX_RETURN_IF_ERROR(ReadControl(r, &c.control));
+  if (r.Has("seconds")) {
+    MCX_ASSIGN_OR_RETURN(c.seconds, r.Number("seconds"));
+  }
+  MCX_ASSIGN_OR_RETURN(c.flow_checks, OptionalEach(r, "flow_checks", &CheckFrom));
+  MCX_ASSIGN_OR_RETURN(c.messages, OptionalEach(r, "messages", &MessageFrom));
+  if (r.Has("sut_stderr_tail")) {
+    MCX_ASSIGN_OR_RETURN(c.sut_stderr_tail, r.StringArray("sut_stderr_tail"));
+  }
+  MCX_ASSIGN_OR_RETURN(c.sut_exit, r.OptionalString("sut_exit", ""));
+  return c;
+}
+
+Status ReadRunInfo(const JsonFields& root, RunInfo* info) {
+  MCX_ASSIGN_OR_RETURN(JsonFields r, root.Object("run"));
+  MCX_ASSIGN_OR_RETURN(info->implementation_name, r.OptionalString("implementation_name", ""));
+  MCX_ASSIGN_OR_RETURN(info->implementation_version, r.OptionalString("implementation_version", ""));
+  MCX_ASSIGN_OR_RETURN(info->sut_command, r.OptionalString("sut_command", ""));
+  MCX_ASSIGN_OR_RETURN(info->command_line, r.OptionalString("command_line", ""));
+  if (r.Has("seed")) {
+    MCX_ASSIGN_OR_RETURN(info->seed, r.Unsigned("seed"));
+  }
+  MCX_ASSIGN_OR_RETURN(info->started_at, r.OptionalString("started_at", ""));
+  MCX_ASSIGN_OR_RETURN(info->mcxtest_version, r.OptionalString("mcxtest_version", ""));
+  MCX_ASSIGN_OR_RETURN(info->pcap_dir, r.OptionalString("pcap_dir", ""));
+  MCX_ASSIGN_OR_RETURN(info->controls, r.OptionalBool("controls", info->controls));
+  if (r.Has("t_window_seconds")) {
+    MCX_ASSIGN_OR_RETURN(info->t_window_seconds, r.Unsigned("t_window_seconds"));
+  }
   return Status::Ok();
 }
 
 Result<RunResult> ReadDocument(const DomJson& document) {
-  Reader root(document, "");
-  std::string format;
-  MCX_RETURN_IF_ERROR(root.String("format", &format));
+  const JsonFields root(document, "", kWhere);
+  MCX_ASSIGN_OR_RETURN(std::string format, root.String("format"));
   if (format != kJsonReportFormat) {
-    return FieldError("format", "expected '" + std::string(kJsonReportFormat) + "', got '" + S(format) + "'");
+    return root.FieldError("format", "expected '" + std::string(kJsonReportFormat) + "', got '" + S(format) + "'");
   }
-  int version = 0;
-  MCX_RETURN_IF_ERROR(root.Int("format_version", &version));
+  MCX_ASSIGN_OR_RETURN(int64_t version, root.Integer("format_version", INT_MIN, INT_MAX));
   if (version < 1 || version > kJsonReportVersion) {
-    return FieldError("format_version", "version " + std::to_string(version) + " is not supported (this mcxtest reads 1 to " +
-                                            std::to_string(kJsonReportVersion) + ")");
+    return root.FieldError("format_version", "version " + std::to_string(version) +
+                                                 " is not supported (this mcxtest reads 1 to " +
+                                                 std::to_string(kJsonReportVersion) + ")");
   }
   RunResult run;
-  MCX_ASSIGN_OR_RETURN(Reader info, root.Object("run"));
-  MCX_RETURN_IF_ERROR(info.String("implementation_name", &run.info.implementation_name, false));
-  MCX_RETURN_IF_ERROR(info.String("implementation_version", &run.info.implementation_version, false));
-  MCX_RETURN_IF_ERROR(info.String("sut_command", &run.info.sut_command, false));
-  MCX_RETURN_IF_ERROR(info.String("command_line", &run.info.command_line, false));
-  MCX_RETURN_IF_ERROR(info.Uint64("seed", &run.info.seed, false));
-  MCX_RETURN_IF_ERROR(info.String("started_at", &run.info.started_at, false));
-  MCX_RETURN_IF_ERROR(info.String("mcxtest_version", &run.info.mcxtest_version, false));
-  MCX_RETURN_IF_ERROR(info.String("pcap_dir", &run.info.pcap_dir, false));
-  MCX_RETURN_IF_ERROR(info.Bool("controls", &run.info.controls, false));
-  MCX_RETURN_IF_ERROR(info.Uint64("t_window_seconds", &run.info.t_window_seconds, false));
-  std::string state;
-  MCX_RETURN_IF_ERROR(root.String("state", &state));
+  MCX_RETURN_IF_ERROR(ReadRunInfo(root, &run.info));
+  MCX_ASSIGN_OR_RETURN(std::string state, root.String("state"));
   if (state == RunStateName(RunState::kFinished)) {
     run.interrupted = false;
   } else if (state == RunStateName(RunState::kInterrupted) || state == RunStateName(RunState::kRunning)) {
     run.interrupted = true;
   } else {
-    return FieldError("state", "unknown run state '" + S(state) + "' (running, finished, interrupted)");
+    return root.FieldError("state", "unknown run state '" + S(state) + "' (running, finished, interrupted)");
   }
-  MCX_ASSIGN_OR_RETURN(const DomJson* cases, root.Array("cases"));
-  for (size_t i = 0; i < cases->size(); ++i) {
-    TestCaseResult c;
-    MCX_RETURN_IF_ERROR(ReadCase(Reader((*cases)[i], Index("cases", i)), &c));
-    run.cases.push_back(std::move(c));
-  }
+  MCX_ASSIGN_OR_RETURN(run.cases, root.ReadEach("cases", &CaseFrom));
   return run;
 }
 

@@ -107,7 +107,7 @@ TEST(JsonReportTest, InconclusiveVerdictsControlsAndTheNoControlsFlagRoundTrip) 
   bad.replace(bad.find("\"rejected\""), 10, "\"maybe\"");
   auto error = ReadJsonReport(bad);
   ASSERT_FALSE(error.ok());
-  EXPECT_NE(error.error().ToString().find("cases[4].control.status: unknown control status 'maybe'"),
+  EXPECT_NE(error.error().ToString().find("report.json: field 'cases[4].control.status': unknown control status 'maybe'"),
             std::string::npos)
       << error.error().ToString();
 }
@@ -227,34 +227,35 @@ void ExpectRejected(const std::function<void(json&)>& mutate, const std::string&
   auto back = ReadJsonReport(doc.dump());
   ASSERT_FALSE(back.ok()) << "accepted a report with a bad " << path;
   EXPECT_EQ(back.error().code(), ErrorCode::kParse);
+  EXPECT_EQ(back.error().message().rfind("report.json: ", 0), 0u) << back.error().ToString();
   EXPECT_NE(back.error().message().find(path), std::string::npos) << back.error().ToString();
 }
 
 TEST(ReadJsonReportTest, RejectsBadFieldsNamingThem) {
   ExpectRejected([](json& d) { d["format"] = "junit"; }, "format");
   ExpectRejected([](json& d) { d["format_version"] = 2; }, "format_version");
-  ExpectRejected([](json& d) { d.erase("cases"); }, "cases: missing");
-  ExpectRejected([](json& d) { d["cases"] = json::object(); }, "cases: expected an array");
+  ExpectRejected([](json& d) { d.erase("cases"); }, "report.json: field 'cases': missing");
+  ExpectRejected([](json& d) { d["cases"] = json::object(); }, "field 'cases': expected an array, got object");
   ExpectRejected([](json& d) { d["state"] = "paused"; }, "state");
-  ExpectRejected([](json& d) { d["run"]["seed"] = -1; }, "run.seed");
+  ExpectRejected([](json& d) { d["run"]["seed"] = -1; }, "field 'run.seed': expected a non-negative integer, got -1");
   ExpectRejected([](json& d) { d["cases"][1]["verdict"] = "maybe"; }, "cases[1].verdict");
-  ExpectRejected([](json& d) { d["cases"][1]["id"] = 7; }, "cases[1].id: expected a string, got number");
+  ExpectRejected([](json& d) { d["cases"][1]["id"] = 7; }, "field 'cases[1].id': expected a string, got number");
   ExpectRejected([](json& d) { d["cases"][1]["messages"][1]["step"] = "14"; }, "cases[1].messages[1].step");
   ExpectRejected([](json& d) { d["cases"][1]["messages"][1]["step"] = 1e12; }, "cases[1].messages[1].step");
   ExpectRejected([](json& d) { d["cases"][1]["messages"][1]["step"] = 4294967296LL; },
-                 "cases[1].messages[1].step: out of range");
+                 "field 'cases[1].messages[1].step': 4294967296 is out of range");
   ExpectRejected([](json& d) { d["cases"][1]["messages"][1]["wire_b64"] = "@@@"; },
-                 "cases[1].messages[1].wire_b64");
+                 "field 'cases[1].messages[1].wire_b64': not base64");
   ExpectRejected([](json& d) { d["cases"][1]["messages"][1]["checks"][0]["status"] = "ok"; },
                  "cases[1].messages[1].checks[0].status");
   ExpectRejected([](json& d) { d["cases"][1]["messages"][1]["checks"][2].erase("blocked_by"); },
-                 "cases[1].messages[1].checks[2].blocked_by: a not-evaluated check names the check that blocked it");
+                 "field 'cases[1].messages[1].checks[2].blocked_by': a not-evaluated check names the check that blocked it");
   ExpectRejected([](json& d) { d["cases"][1]["messages"][1]["checks"][0]["blocked_by"] = "SIGN.VALID"; },
-                 "cases[1].messages[1].checks[0].blocked_by: only a not-evaluated check has a blocker");
+                 "field 'cases[1].messages[1].checks[0].blocked_by': only a not-evaluated check has a blocker");
   ExpectRejected([](json& d) { d["cases"][1]["flow_checks"][0]["requirement"] = "MAY"; },
                  "cases[1].flow_checks[0].requirement");
-  ExpectRejected([](json& d) { d["cases"][3]["sut_stderr_tail"][1] = nullptr; }, "cases[3].sut_stderr_tail[1]");
-  ExpectRejected([](json& d) { d["cases"][0] = "case"; }, "cases[0]: expected an object");
+  ExpectRejected([](json& d) { d["cases"][3]["sut_stderr_tail"][1] = nullptr; }, "field 'cases[3].sut_stderr_tail[1]': expected a string, got null");
+  ExpectRejected([](json& d) { d["cases"][0] = "case"; }, "field 'cases[0]': expected an object, got string");
 }
 
 TEST(ReadJsonReportTest, RejectsTextThatIsNotAReport) {
