@@ -40,8 +40,7 @@ const Item* Only(const Annotation& a, Field f) {
 uint32_t WireU32(ByteSpan wire, const Item& it) {
   EXPECT_EQ(it.length, 4u);
   if (it.offset + 4 > wire.size()) return 0;
-  return (uint32_t{wire[it.offset]} << 24) | (uint32_t{wire[it.offset + 1]} << 16) |
-         (uint32_t{wire[it.offset + 2]} << 8) | wire[it.offset + 3];
+  return BigEndianU32(wire.subspan(it.offset).first<4>());
 }
 
 const Item* CheckItem(const Annotation& a, std::string_view id) {

@@ -18,8 +18,8 @@ namespace {
 
 using mcx::testing::HexField;
 using mcx::testing::LoadVector;
+using mcx::testing::U32Field;
 
-uint32_t U32Of(const Bytes& b) { return static_cast<uint32_t>(b[0]) << 24 | b[1] << 16 | b[2] << 8 | b[3]; }
 
 std::set<std::string> FailedIds(const GktpVerification& v) {
   auto ids = v.checks.FailedIds();
@@ -83,8 +83,8 @@ TEST_F(StreamwideTest, GmkMessagesVerifyAndYieldThePublishedKey) {
     ASSERT_TRUE(v.gmk.has_value());
     EXPECT_EQ(ToHex(v.gmk->span()), msg["key"].get<std::string>());
     ASSERT_TRUE(v.gmk_id.has_value());
-    EXPECT_EQ(*v.gmk_id, U32Of(HexField(msg, "key_id")));
-    EXPECT_EQ(*v.csb_id, U32Of(HexField(msg, "guk_id")));
+    EXPECT_EQ(*v.gmk_id, U32Field(msg, "key_id"));
+    EXPECT_EQ(*v.csb_id, U32Field(msg, "guk_id"));
     EXPECT_EQ(v.sender_uri, options.expected_sender_uri);
     EXPECT_EQ(v.checks.Find("SIGN.VALID")->status, checks::CheckStatus::kPass);
     EXPECT_EQ(v.checks.Find("SAKKE.DECAP")->status, checks::CheckStatus::kPass);

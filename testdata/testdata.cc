@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "crypto/json_fields.h"
+
 namespace mcx::testing {
 
 std::string RunfilePath(const std::string& workspace_relative) {
@@ -31,27 +33,21 @@ nlohmann::json LoadVector(const std::string& name) {
 }
 
 Bytes HexField(const nlohmann::json& obj, const std::string& key) {
-  if (!obj.contains(key) || !obj.at(key).is_string()) {
-    ADD_FAILURE() << "vector field '" << key << "' missing or not a string";
-    return {};
-  }
-  auto bytes = FromHex(obj.at(key).get<std::string>());
+  Result<Bytes> bytes = JsonFields(obj, "vector").Hex(key);
   if (!bytes.ok()) {
-    ADD_FAILURE() << "vector field '" << key << "': " << bytes.error().ToString();
+    ADD_FAILURE() << bytes.error().ToString();
     return {};
   }
   return *bytes;
 }
 
 uint32_t U32Field(const nlohmann::json& obj, const std::string& key) {
-  Bytes b = HexField(obj, key);
-  if (b.size() != 4) {
-    ADD_FAILURE() << "vector field '" << key << "' is " << b.size() << " octets, not 4";
+  Result<uint32_t> value = JsonFields(obj, "vector").HexU32(key);
+  if (!value.ok()) {
+    ADD_FAILURE() << value.error().ToString();
     return 0;
   }
-  uint32_t w = 0;
-  for (uint8_t octet : b) w = w << 8 | octet;
-  return w;
+  return *value;
 }
 
 }  // namespace mcx::testing

@@ -55,8 +55,7 @@ TEST(CryptoKdfCommandTest, UserSaltOfEveryGukIdCaseIsTheLow28BitsOfItsOutput) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     ASSERT_EQ(r.line().size(), 64u);
     Bytes out = FromHex(r.line()).value();
-    uint32_t low = (uint32_t{out[28]} << 24 | uint32_t{out[29]} << 16 | uint32_t{out[30]} << 8 | out[31]) &
-                   0x0FFFFFFFu;
+    uint32_t low = BigEndianU32(ByteSpan(out).subspan<28, 4>()) & 0x0FFFFFFFu;
     EXPECT_EQ(ToHex(FixedBigEndian(low, 4)), Hex(c, "user_salt"));
   }
 }

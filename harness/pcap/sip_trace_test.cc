@@ -21,9 +21,7 @@ struct Frame {
   std::string payload;
 };
 
-uint32_t U32(const u_char* p) {
-  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
-}
+uint32_t U32(const u_char* p) { return BigEndianU32(std::span<const uint8_t, 4>(p, 4)); }
 uint16_t U16(const u_char* p) { return static_cast<uint16_t>((p[0] << 8) | p[1]); }
 
 // Reads the file back with libpcap and unpacks Ethernet/IPv4/UDP.
