@@ -54,23 +54,30 @@ struct Layout {
 
 std::string Label(PayloadType type) { return std::string(PayloadLabel(static_cast<uint8_t>(type))); }
 
-std::vector<Case> BuildCases() {
-  std::vector<Case> cases;
-  const Layout gmk("GMK");
-  const size_t n = gmk.wire.size();
-  const size_t t = gmk.At(PayloadType::kT);
-  const size_t rand = gmk.At(PayloadType::kRand);
-  const size_t idr0 = gmk.At(PayloadType::kIdr, 0);
-  const size_t idr1 = gmk.At(PayloadType::kIdr, 1);
-  const size_t sp = gmk.At(PayloadType::kSp);
-  const size_t sakke = gmk.At(PayloadType::kSakke);
-  const size_t ext = gmk.At(PayloadType::kGeneralExt);
-  const size_t sign = gmk.At(PayloadType::kSign);
-  const std::string kExt7 = "GENERAL EXTENSION payload (key parameters)";
-  // GMK HDR: #CS at 8, map type at 9, GENERIC-ID SPI length at 16.
-  const size_t kCsCount = 8, kMapType = 9, kSpiLength = 16;
+// Where the published GMK message's payloads start, and its length.
+struct Offsets {
+  size_t n, t, rand, idr0, idr1, sp, sakke, ext, sign;
+};
 
-  // ---- header
+Offsets GmkOffsets(const Layout& gmk) {
+  return {gmk.wire.size(),
+          gmk.At(PayloadType::kT),
+          gmk.At(PayloadType::kRand),
+          gmk.At(PayloadType::kIdr, 0),
+          gmk.At(PayloadType::kIdr, 1),
+          gmk.At(PayloadType::kSp),
+          gmk.At(PayloadType::kSakke),
+          gmk.At(PayloadType::kGeneralExt),
+          gmk.At(PayloadType::kSign)};
+}
+
+constexpr char kExt7[] = "GENERAL EXTENSION payload (key parameters)";
+// GMK HDR: #CS at 8, map type at 9, GENERIC-ID SPI length at 16.
+constexpr size_t kCsCount = 8, kMapType = 9, kSpiLength = 16;
+
+// The common header.
+void AddHeaderCases(const Layout& gmk, std::vector<Case>& cases) {
+  [[maybe_unused]] const auto [n, t, rand, idr0, idr1, sp, sakke, ext, sign] = GmkOffsets(gmk);
   cases.push_back({"Empty", {}, "HDR", 0, "version"});
   cases.push_back({"Version2", gmk.With(0, 2), "HDR", 0, "version 2"});
   cases.push_back({"TruncatedInCsbId", gmk.Prefix(6), "HDR", 4, "CSB ID"});
@@ -90,8 +97,11 @@ std::vector<Case> BuildCases() {
   cases.push_back({"SpiLengthPlus1", gmk.Plus(kSpiLength, 1), Label(PayloadType::kT), t + 2, "TS type"});
   cases.push_back({"SpiLengthMinus1", gmk.Plus(kSpiLength, -1), Label(PayloadType::kT), t, "TS type 11"});
   cases.push_back({"HdrNextPayloadUnknown", gmk.With(2, 99), "HDR", 2, "next payload 99"});
+}
 
-  // ---- truncation at every payload boundary
+// Truncation at every payload boundary and inside fields.
+void AddTruncationCases(const Layout& gmk, std::vector<Case>& cases) {
+  [[maybe_unused]] const auto [n, t, rand, idr0, idr1, sp, sakke, ext, sign] = GmkOffsets(gmk);
   for (const Payload& p : gmk.message.payloads) {
     std::string label = Label(p.type());
     std::string name = "TruncatedBefore" + std::to_string(p.offset);
@@ -111,8 +121,11 @@ std::vector<Case> BuildCases() {
                    "S type/signature length"});
   cases.push_back({"TruncatedInSignature", gmk.Prefix(n - 1), Label(PayloadType::kSign), sign,
                    "signature length 129 overruns"});
+}
 
-  // ---- length fields one too long / too short
+// Length fields one too long / too short.
+void AddLengthCases(const Layout& gmk, std::vector<Case>& cases) {
+  [[maybe_unused]] const auto [n, t, rand, idr0, idr1, sp, sakke, ext, sign] = GmkOffsets(gmk);
   // RAND +1 swallows the IDR's next-payload octet; the shifted IDR then
   // reads part of its UID as a length.
   cases.push_back({"RandLengthPlus1", gmk.Plus(rand + 1, 1), Label(PayloadType::kIdr), idr0 + 4,
@@ -151,8 +164,11 @@ std::vector<Case> BuildCases() {
                    "signature length 130 overruns"});
   cases.push_back({"SignatureLengthMinus1", gmk.Plus(sign + 1, -1), Label(PayloadType::kSign), n - 1,
                    "SIGN must be the last payload"});
+}
 
-  // ---- next-payload chain, order, trailing octets
+// The next-payload chain, payload order, trailing octets.
+void AddChainCases(const Layout& gmk, std::vector<Case>& cases) {
+  [[maybe_unused]] const auto [n, t, rand, idr0, idr1, sp, sakke, ext, sign] = GmkOffsets(gmk);
   cases.push_back({"NextPayloadUnsupportedPke", gmk.With(t, 2), Label(PayloadType::kT), t, "(PKE)"});
   cases.push_back({"NextPayloadUnknown", gmk.With(sp, 200), Label(PayloadType::kSp), sp, "next payload 200"});
   {
@@ -178,8 +194,11 @@ std::vector<Case> BuildCases() {
     cases.push_back({"TrailingOctetAfterLastPayload", input, Label(PayloadType::kGeneralExt), sign,
                      "next payload is 0 (last) but 1 octet(s) follow"});
   }
+}
 
-  // ---- field values that leave the layout undefined
+// Field values that leave the layout undefined.
+void AddFieldValueCases(const Layout& gmk, std::vector<Case>& cases) {
+  [[maybe_unused]] const auto [n, t, rand, idr0, idr1, sp, sakke, ext, sign] = GmkOffsets(gmk);
   cases.push_back({"UnknownTsType", gmk.With(t + 1, 7), Label(PayloadType::kT), t + 1, "TS type 7"});
   cases.push_back({"SakkeToSelfWithExtraOctets", gmk.With(ext + 1, kExtTypeSakkeToSelf),
                    "GENERAL EXTENSION payload (SAKKE-to-self)", ext + 8, "after the SAKKE data"});
@@ -215,6 +234,14 @@ std::vector<Case> BuildCases() {
     Bytes input = *Serialize(m);
     input.pop_back();
     cases.push_back({"TruncatedErrReserved", input, Label(PayloadType::kErr), 12, "reserved"});
+  }
+}
+
+std::vector<Case> BuildCases() {
+  std::vector<Case> cases;
+  const Layout gmk("GMK");
+  for (auto add : {AddHeaderCases, AddTruncationCases, AddLengthCases, AddChainCases, AddFieldValueCases}) {
+    add(gmk, cases);
   }
   return cases;
 }
