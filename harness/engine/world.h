@@ -55,7 +55,7 @@ struct World {
 
 // A KMS domain of the world: its keys depend only on the run's seed and the
 // domain's definition (URI, key period, offset), never on the case, so a
-// case run alone (--case X) gets the keys it gets inside the whole suite,
+// case run alone (mcxtest run FILE) gets the keys it gets inside the whole suite,
 // whatever --jobs or the order, and a run derives each domain once.
 kms::DomainConfig DomainConfigOf(uint64_t run_seed, const std::string& kms_uri, uint64_t key_period,
                                  uint64_t key_period_offset);

@@ -22,7 +22,8 @@
 namespace mcx::sut {
 
 struct ProcessOptions {
-  // Run through /bin/sh -c, so vendors can pass "python3 shim.py --flag".
+  // Run as /bin/sh -c would, so vendors can pass "python3 shim.py --flag"
+  // (a plain command is started without the shell: process.cc says when).
   std::string command;
   std::string working_dir;  // empty: inherit
   size_t max_line_bytes = 64u << 20;
