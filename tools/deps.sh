@@ -3,7 +3,7 @@
 MCX_PACKAGES=(
   bazel-bootstrap g++ python3
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
-  nlohmann-json3-dev libyaml-dev libxml2-dev libpcap-dev libcli11-dev libcpp-httplib-dev libmicrohttpd-dev
+  nlohmann-json3-dev libyaml-dev libxml2-dev libicu-dev liblzma-dev zlib1g-dev libpcap-dev libcli11-dev libcpp-httplib-dev libmicrohttpd-dev
   libglib2.0-dev libwireshark-dev tshark
   chromium
   clang-14 lld-14 libclang-rt-14-dev libfuzzer-14-dev
